@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { normalizeBarcode } from './barcode';
+import type { InventoryItem } from './inventory-item';
+import { MAX_ITEMS_PER_PUSH, MAX_QUANTITY } from './inventory-item';
+import { parseMoney } from './money';
+import { ValidationError, type ValidationIssue } from './validation-error';
+
+const money = z.unknown().transform((value, ctx) => {
+  const parsed = parseMoney(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }
+  return parsed.cents;
+});
+
+const itemSchema = z
+  .object({
+    barcode: z
+      .string({ error: 'must be a string' })
+      .transform(normalizeBarcode)
+      .refine((b) => b.length > 0, 'must not be blank')
+      .refine((b) => b.length <= 100, 'must be at most 100 characters'),
+    quantity: z
+      .number({ error: 'must be an integer' })
+      .int('must be an integer')
+      .min(0, 'must not be negative')
+      .max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY} (Trendyol's stock limit)`)
+      .optional(),
+    salePrice: money.optional(),
+    listPrice: money.optional(),
+    // Trendyol's price-and-inventory endpoint takes no currency; ECI accepts only TRY and never sends it.
+    currencyType: z.literal('TRY', { error: 'only "TRY" is supported' }).optional(),
+  })
+  .superRefine((item, ctx) => {
+    if (item.quantity === undefined && item.salePrice === undefined && item.listPrice === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'nothing to update: give quantity, salePrice or listPrice' });
+    }
+    if (item.salePrice !== undefined && item.listPrice !== undefined && item.listPrice < item.salePrice) {
+      ctx.addIssue({ code: 'custom', path: ['listPrice'], message: 'must not be lower than salePrice' });
+    }
+  });
+
+const pushRequestSchema = z.object({
+  connectionId: z.string({ error: 'must be a string' }).trim().min(1, 'must not be blank'),
+  items: z
+    .array(z.unknown(), { error: 'must be an array' })
+    .min(1, 'must contain at least one item')
+    .max(MAX_ITEMS_PER_PUSH, `must contain at most ${MAX_ITEMS_PER_PUSH} items`),
+});
+
+export interface PushRequest {
+  connectionId: string;
+  items: InventoryItem[];
+}
+
+export function toIssues(error: z.ZodError, prefix: (string | number)[] = []): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: [...prefix, ...issue.path].map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
+}
+
+/**
+ * Validates and normalises a push body. Every violation is collected with its path; nothing is
+ * partially accepted.
+ */
+export function parsePushRequest(body: unknown): PushRequest {
+  const envelope = pushRequestSchema.safeParse(body);
+  if (!envelope.success) throw new ValidationError('The push request is invalid.', toIssues(envelope.error));
+  const issues: ValidationIssue[] = [];
+  const items: InventoryItem[] = [];
+  for (const [index, raw] of envelope.data.items.entries()) {
+    const parsed = itemSchema.safeParse(raw);
+    if (!parsed.success) {
+      issues.push(...toIssues(parsed.error, ['items', index]));
+      continue;
+    }
+    const { barcode, quantity, salePrice, listPrice } = parsed.data;
+    items.push({
+      barcode,
+      ...(quantity !== undefined && { quantity }),
+      ...(salePrice !== undefined && { salePrice }),
+      ...(listPrice !== undefined && { listPrice }),
+    });
+  }
+  if (issues.length > 0) {
+    throw new ValidationError(`${issues.length} item field(s) are invalid.`, issues.slice(0, 100));
+  }
+  return { connectionId: envelope.data.connectionId, items };
+}

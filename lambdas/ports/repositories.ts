@@ -1,0 +1,229 @@
+import type { IntentStatus, KnownValue } from '../domain/diff';
+import type { InventoryItem } from '../domain/inventory-item';
+
+// Timestamps cross the ports as ISO-8601 strings (UTC, ms precision): that is what the API returns
+// and what every driver (PGlite, node-postgres, Data API) can round-trip without timezone surprises.
+
+export type ConnectionStatus = 'active' | 'paused';
+
+export interface Connection {
+  id: string;
+  type: 'trendyol';
+  name: string;
+  sellerId: number;
+  /** Trendyol API base, e.g. https://apigw.trendyol.com/integration */
+  baseUrl: string;
+  integratorName: string | null;
+  /** Reference into the secret store; the credentials themselves never touch the database. */
+  secretRef: string;
+  status: ConnectionStatus;
+  /** Requests per minute allowed to the seller's inventory-write group (Trendyol tier). */
+  writeRateLimitPerMinute: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type NewConnection = Omit<Connection, 'createdAt' | 'updatedAt'>;
+
+/** IDLE before any job; RUNNING while a job is sent; SUCCESS / ERROR after the last job. */
+export type ConnectionLastStatus = 'IDLE' | 'RUNNING' | 'SUCCESS' | 'ERROR';
+
+export interface ConnectionState {
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  lastStatus: ConnectionLastStatus;
+  lastJobId: string | null;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+export interface ConnectionRepository {
+  create(connection: NewConnection, now: Date): Promise<Connection>;
+  list(): Promise<Connection[]>;
+  get(id: string): Promise<Connection | undefined>;
+  update(
+    id: string,
+    patch: Partial<Pick<Connection, 'name' | 'status' | 'secretRef'>>,
+    now: Date,
+  ): Promise<Connection | undefined>;
+  /** Absent fields keep their value; the row is created on first use with lastStatus IDLE. */
+  getState(id: string): Promise<ConnectionState | undefined>;
+  updateState(id: string, patch: Partial<Omit<ConnectionState, 'updatedAt'>>, now: Date): Promise<void>;
+}
+
+export const PUSH_JOB_TYPE = 'TRENDYOL_PUSH_PRICE_STOCK';
+
+/** queued → running → success | failed; `scheduled` waits for Trendyol's 15-minute window (a revert). */
+export type JobStatus = 'scheduled' | 'queued' | 'running' | 'success' | 'failed';
+
+export interface JobError {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** What the push asked for, kept on the job so the consumer applies the same gating. */
+export interface JobOptions {
+  dryRun: boolean;
+  force: boolean;
+  forceWrite: boolean;
+  originalCount: number;
+  coalescedCount: number;
+}
+
+export interface Job {
+  id: string;
+  type: typeof PUSH_JOB_TYPE;
+  status: JobStatus;
+  attempts: number;
+  connectionId: string;
+  pushId: string;
+  chunkIndex: number;
+  itemCount: number;
+  bodyHash: string;
+  /** The exact bytes sent (or to be sent) to Trendyol. */
+  body: string;
+  /** The chunk's items, kept for audit. */
+  items: InventoryItem[];
+  options: JobOptions;
+  /** Acceptance order across all pushes of a connection: a higher seq is a newer intent. */
+  seq: number;
+  batchRequestId: string | null;
+  summary: Record<string, unknown> | null;
+  error: JobError | null;
+  /** For scheduled jobs: not to be sent before this time. */
+  notBefore: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewPushJob {
+  id: string;
+  status: 'queued' | 'scheduled';
+  connectionId: string;
+  pushId: string;
+  chunkIndex: number;
+  bodyHash: string;
+  body: string;
+  items: InventoryItem[];
+  options: JobOptions;
+  notBefore: Date | null;
+  /**
+   * True when the chunk will really be sent: its items become the barcodes' latest accepted values
+   * (the value in flight) and a `pushed` history entry is written. Dry runs record nothing per barcode.
+   */
+  recordsIntent: boolean;
+}
+
+/** Per-item outcome reported by Trendyol for a batch. */
+export interface ItemResult {
+  barcode: string;
+  status: 'SUCCESS' | 'FAILED';
+  failureReasons: string[];
+}
+
+export interface JobRepository {
+  get(id: string): Promise<Job | undefined>;
+  latestForConnection(connectionId: string): Promise<Job | undefined>;
+  /**
+   * Inserts the jobs of one push and, for those with `recordsIntent`, upserts the barcodes' latest
+   * accepted value (status `pending`) and a `pushed` history entry, all in one transaction. Each job
+   * gets a new, higher `seq`.
+   */
+  createPushJobs(jobs: NewPushJob[], now: Date): Promise<Job[]>;
+  /**
+   * Moves a queued/scheduled/running job to running and counts the attempt; returns undefined when
+   * the job is already finished (success or failed), so a redelivered message is only acknowledged.
+   */
+  startAttempt(id: string, now: Date): Promise<Job | undefined>;
+  /** Moves a running job back to queued (e.g. a retryable failure) keeping the error for display. */
+  requeue(id: string, error: JobError, now: Date): Promise<void>;
+  /** Records that Trendyol accepted the chunk: job batch id + summary, intents → `sent`, history. */
+  recordAccepted(
+    id: string,
+    batchRequestId: string,
+    summary: Record<string, unknown>,
+    now: Date,
+  ): Promise<void>;
+  /** Ends a job. `failed` also marks the job's still-current intents `failed` (with history). */
+  finish(
+    id: string,
+    outcome: { status: 'success' | 'failed'; summary: Record<string, unknown>; error: JobError | null },
+    now: Date,
+  ): Promise<void>;
+  /** Merges keys into the summary (e.g. confirmation counts) without touching the status. */
+  mergeSummary(id: string, patch: Record<string, unknown>, now: Date): Promise<void>;
+  /** Scheduled jobs whose notBefore has passed, oldest first. */
+  listDueScheduled(now: Date, limit: number): Promise<Job[]>;
+  /** Turns a scheduled job into a queued one (optionally narrowed to its still-current items). */
+  releaseScheduled(
+    id: string,
+    chunk: { items: InventoryItem[]; body: string; bodyHash: string },
+    now: Date,
+  ): Promise<void>;
+  findByBatchRequestId(batchRequestId: string): Promise<Job | undefined>;
+}
+
+export interface ConfirmedValue {
+  barcode: string;
+  quantity: number | null;
+  salePrice: number | null;
+  listPrice: number | null;
+  batchRequestId: string;
+  confirmedAt: string;
+}
+
+export interface InFlightValue {
+  barcode: string;
+  quantity: number | null;
+  salePrice: number | null;
+  listPrice: number | null;
+  status: IntentStatus;
+  jobId: string;
+  acceptedAt: string;
+}
+
+export type HistoryEvent = 'pushed' | 'sent' | 'confirmed' | 'failed' | 'superseded';
+
+export interface HistoryEntry {
+  barcode: string;
+  event: HistoryEvent;
+  jobId: string;
+  batchRequestId: string | null;
+  quantity: number | null;
+  salePrice: number | null;
+  listPrice: number | null;
+  failureReasons: string[] | null;
+  at: string;
+}
+
+export interface BarcodeState {
+  barcode: string;
+  confirmed: ConfirmedValue | null;
+  inFlight: InFlightValue | null;
+  history: HistoryEntry[];
+}
+
+export interface InventoryRepository {
+  /** Latest accepted value per barcode (for diff, dedup and price checks). */
+  findKnownValues(connectionId: string, barcodes: readonly string[]): Promise<Map<string, KnownValue>>;
+  /**
+   * Applies a settled batch of `jobId`: SUCCESS items become confirmed values unless a newer push
+   * (higher job seq) was already confirmed for that barcode; FAILED items keep Trendyol's reasons
+   * verbatim; the intents of this job move to confirmed/failed; history is appended. Idempotent.
+   * Returns how many confirmed rows were written.
+   */
+  applyBatchResult(
+    input: { connectionId: string; jobId: string; batchRequestId: string; results: ItemResult[] },
+    now: Date,
+  ): Promise<{ confirmedUpserted: number; failed: number }>;
+  getBarcodeStates(
+    connectionId: string,
+    barcodes: readonly string[],
+    historyLimit: number,
+  ): Promise<BarcodeState[]>;
+  /** Barcodes of a connection, paged by barcode order (for the state route without a barcode). */
+  listBarcodes(connectionId: string, after: string | null, limit: number): Promise<string[]>;
+}
