@@ -41,6 +41,8 @@ export function sha256Hex(text: string): string {
  * produces the same chunks whatever order the caller listed them in.
  */
 export function chunkItems(items: readonly InventoryItem[], size = CHUNK_SIZE): Chunk[] {
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`chunk size must be a positive integer, got ${size}`);
   const sorted = [...items].sort(compareBarcodes);
   const chunks: Chunk[] = [];
   for (let start = 0; start < sorted.length; start += size) {

@@ -33,12 +33,11 @@ export function parseMoney(input: unknown): MoneyParseResult {
       ? { ok: false, reason: 'must have at most 2 decimals' }
       : { ok: false, reason: 'must be a decimal number with at most 2 decimals' };
   }
-  const whole = match[1] ?? '0';
+  // Leading zeros carry no value; ten significant digits is what numeric(12,2) holds.
+  const whole = (match[1] ?? '').replace(/^0+(?=\d)/, '');
   const fraction = (match[2] ?? '').padEnd(2, '0');
   if (whole.length > 10) return { ok: false, reason: 'is too large' };
-  const cents = Number(whole) * 100 + Number(fraction);
-  if (cents > MAX_CENTS) return { ok: false, reason: 'is too large' };
-  return { ok: true, cents };
+  return { ok: true, cents: Number(whole) * 100 + Number(fraction) };
 }
 
 /** Fixed two-decimal text, as stored in numeric(12,2): 11285 → "112.85", 0 → "0.00". */

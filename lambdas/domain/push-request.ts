@@ -67,10 +67,13 @@ export function toIssues(error: z.ZodError, prefix: (string | number)[] = []): V
  */
 export function parsePushRequest(body: unknown): PushRequest {
   const envelope = pushRequestSchema.safeParse(body);
-  if (!envelope.success) throw new ValidationError('The push request is invalid.', toIssues(envelope.error));
-  const issues: ValidationIssue[] = [];
+  const rawItems = (body as { items?: unknown } | null)?.items;
+  const issues: ValidationIssue[] = envelope.success ? [] : toIssues(envelope.error);
+  // Item errors are reported alongside envelope errors (e.g. a blank connectionId), so one round trip
+  // shows everything; only a missing or oversized item list stops item checks.
+  const checkItems = Array.isArray(rawItems) && rawItems.length <= MAX_ITEMS_PER_PUSH;
   const items: InventoryItem[] = [];
-  for (const [index, raw] of envelope.data.items.entries()) {
+  for (const [index, raw] of (checkItems ? rawItems : []).entries()) {
     const parsed = itemSchema.safeParse(raw);
     if (!parsed.success) {
       issues.push(...toIssues(parsed.error, ['items', index]));
@@ -84,8 +87,11 @@ export function parsePushRequest(body: unknown): PushRequest {
       ...(listPrice !== undefined && { listPrice }),
     });
   }
-  if (issues.length > 0) {
-    throw new ValidationError(`${issues.length} item field(s) are invalid.`, issues.slice(0, 100));
+  if (!envelope.success || issues.length > 0) {
+    const message = envelope.success
+      ? `${issues.length} item field(s) are invalid.`
+      : 'The push request is invalid.';
+    throw new ValidationError(message, issues.slice(0, 100));
   }
   return { connectionId: envelope.data.connectionId, items };
 }

@@ -28,7 +28,7 @@ export function decideWriteGate(input: WriteGateInput): WriteGate {
   return { ...input, forceWriteEffective, writeEnabled, ...(note && { note }) };
 }
 
-/** Reads a boolean environment flag: "true"/"1"/"yes" (any case) is on, anything else off. */
+/** Reads a boolean environment flag: "true"/"1"/"yes"/"on" (any case) is on, anything else off. */
 export function envFlag(value: string | undefined): boolean {
   return /^(true|1|yes|on)$/i.test((value ?? '').trim());
 }
