@@ -25,8 +25,12 @@ export interface Connection {
 
 export type NewConnection = Omit<Connection, 'createdAt' | 'updatedAt'>;
 
-/** IDLE before any job; RUNNING while a job is sent; SUCCESS / ERROR after the last job. */
-export type ConnectionLastStatus = 'IDLE' | 'RUNNING' | 'SUCCESS' | 'ERROR';
+/**
+ * IDLE before any job; RUNNING while a job is being sent; SUCCESS after Trendyol accepted or
+ * confirmed; FAILED when a job failed on its data or after retries; ERROR when the connection itself
+ * is broken (credentials refused, IP not allowed) and needs a person.
+ */
+export type ConnectionLastStatus = 'IDLE' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'ERROR';
 
 export interface ConnectionState {
   lastAttemptAt: string | null;
@@ -155,6 +159,12 @@ export interface JobRepository {
   ): Promise<void>;
   /** Merges keys into the summary (e.g. confirmation counts) without touching the status. */
   mergeSummary(id: string, patch: Record<string, unknown>, now: Date): Promise<void>;
+  /**
+   * Puts a job back to `scheduled` until `notBefore` (the outcome of an earlier send is unknown and
+   * Trendyol refuses the identical body until its 15-minute window ends). The message is acknowledged;
+   * the release schedule enqueues the job again, so the seller's queue is never blocked.
+   */
+  reschedule(id: string, notBefore: Date, error: JobError, now: Date): Promise<void>;
   /** Scheduled jobs whose notBefore has passed, oldest first. */
   listDueScheduled(now: Date, limit: number): Promise<Job[]>;
   /** Turns a scheduled job into a queued one (optionally narrowed to its still-current items). */

@@ -1,0 +1,276 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { KnownValue } from '../../domain/diff';
+import type {
+  BarcodeState,
+  ConfirmedValue,
+  HistoryEntry,
+  InFlightValue,
+  InventoryRepository,
+  ItemResult,
+} from '../../ports/repositories';
+import type { Database } from './database';
+import {
+  centsOrNull,
+  chunked,
+  jsonOf,
+  LIST_BATCH_SIZE,
+  numberOf,
+  numberOrNull,
+  queryRows,
+  stringOf,
+  stringOrNull,
+  toIso,
+} from './rows';
+import { inventoryConfirmedState, inventoryIntent, jobs } from './schema';
+
+const inList = (list: readonly string[]) =>
+  sql`(SELECT jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))`;
+
+function uniqueBarcodes(barcodes: readonly string[]): string[] {
+  return [...new Set(barcodes)];
+}
+
+function failureReasonsOf(value: unknown): string[] | null {
+  const parsed = jsonOf(value);
+  if (parsed === null || parsed === undefined) return null;
+  if (!Array.isArray(parsed)) throw new Error('failure_reasons is not an array');
+  return parsed.map((reason) => (typeof reason === 'string' ? reason : JSON.stringify(reason)));
+}
+
+export class PostgresInventoryRepository implements InventoryRepository {
+  constructor(private readonly db: Database) {}
+
+  async findKnownValues(connectionId: string, barcodes: readonly string[]): Promise<Map<string, KnownValue>> {
+    const known = new Map<string, KnownValue>();
+    for (const batch of chunked(uniqueBarcodes(barcodes), LIST_BATCH_SIZE)) {
+      const rows = await this.db
+        .select({
+          barcode: inventoryIntent.barcode,
+          quantity: inventoryIntent.quantity,
+          salePrice: inventoryIntent.salePrice,
+          listPrice: inventoryIntent.listPrice,
+          status: inventoryIntent.status,
+          jobId: inventoryIntent.jobId,
+        })
+        .from(inventoryIntent)
+        .where(
+          and(
+            eq(inventoryIntent.connectionId, connectionId),
+            sql`${inventoryIntent.barcode} IN ${inList(batch)}`,
+          ),
+        );
+      for (const row of rows) {
+        known.set(row.barcode, {
+          barcode: row.barcode,
+          quantity: row.quantity,
+          salePrice: centsOrNull(row.salePrice),
+          listPrice: centsOrNull(row.listPrice),
+          status: row.status,
+          jobId: row.jobId,
+        });
+      }
+    }
+    return known;
+  }
+
+  async applyBatchResult(
+    input: { connectionId: string; jobId: string; batchRequestId: string; results: ItemResult[] },
+    now: Date,
+  ): Promise<{ confirmedUpserted: number; failed: number }> {
+    const { connectionId, jobId, batchRequestId } = input;
+    const [job] = await this.db
+      .select({ seq: jobs.seq, connectionId: jobs.connectionId })
+      .from(jobs)
+      .where(eq(jobs.id, jobId));
+    if (!job || job.connectionId !== connectionId) {
+      throw new Error(`job ${jobId} of connection ${connectionId} not found`);
+    }
+    // Last report per barcode wins, as when Trendyol lists a barcode twice.
+    const byBarcode = new Map<string, ItemResult>();
+    for (const result of input.results) byBarcode.set(result.barcode, result);
+    const results = [...byBarcode.values()];
+    const failed = results.filter((result) => result.status === 'FAILED').length;
+    if (results.length === 0) return { confirmedUpserted: 0, failed };
+
+    const resultsJson = JSON.stringify(
+      results.map((r) => ({
+        barcode: r.barcode,
+        status: r.status,
+        failure_reasons: r.status === 'FAILED' ? r.failureReasons : null,
+      })),
+    );
+    const at = now.toISOString();
+    const seq = numberOf(job.seq);
+    // One statement, hence atomic without a (Data API) transaction. Values come from the job's own
+    // items (cents in jsonb → numeric(12,2) exactly); each field group only moves forward in seq, so an
+    // older batch settling late never overwrites what a newer push already confirmed.
+    const rows = await queryRows(
+      this.db,
+      sql`
+      WITH r AS (
+        SELECT * FROM jsonb_to_recordset(${resultsJson}::jsonb)
+          AS r(barcode text, status text, failure_reasons jsonb)
+      ),
+      src AS (
+        SELECT e->>'barcode' AS barcode,
+               (e->>'quantity')::integer AS quantity,
+               ((e->>'salePrice')::numeric / 100)::numeric(12,2) AS sale_price,
+               ((e->>'listPrice')::numeric / 100)::numeric(12,2) AS list_price
+        FROM jobs j CROSS JOIN LATERAL jsonb_array_elements(j.items) e
+        WHERE j.id = ${jobId}::text
+      ),
+      upserted AS (
+        INSERT INTO inventory_confirmed_state AS c
+          (connection_id, barcode, quantity, sale_price, list_price, batch_request_id, confirmed_at,
+           quantity_seq, price_seq)
+        SELECT ${connectionId}::text, s.barcode, s.quantity, s.sale_price, s.list_price, ${batchRequestId}::text,
+               ${at}::timestamptz,
+               CASE WHEN s.quantity IS NOT NULL THEN ${seq}::bigint END,
+               CASE WHEN s.sale_price IS NOT NULL OR s.list_price IS NOT NULL THEN ${seq}::bigint END
+        FROM src s JOIN r ON r.barcode = s.barcode AND r.status = 'SUCCESS'
+        ON CONFLICT (connection_id, barcode) DO UPDATE SET
+          quantity = CASE WHEN excluded.quantity_seq > COALESCE(c.quantity_seq, 0)
+                          THEN excluded.quantity ELSE c.quantity END,
+          quantity_seq = CASE WHEN excluded.quantity_seq > COALESCE(c.quantity_seq, 0)
+                              THEN excluded.quantity_seq ELSE c.quantity_seq END,
+          sale_price = CASE WHEN excluded.price_seq > COALESCE(c.price_seq, 0)
+                            THEN COALESCE(excluded.sale_price, c.sale_price) ELSE c.sale_price END,
+          list_price = CASE WHEN excluded.price_seq > COALESCE(c.price_seq, 0)
+                            THEN COALESCE(excluded.list_price, c.list_price) ELSE c.list_price END,
+          price_seq = CASE WHEN excluded.price_seq > COALESCE(c.price_seq, 0)
+                           THEN excluded.price_seq ELSE c.price_seq END,
+          batch_request_id = excluded.batch_request_id,
+          confirmed_at = excluded.confirmed_at
+        WHERE excluded.quantity_seq > COALESCE(c.quantity_seq, 0)
+           OR excluded.price_seq > COALESCE(c.price_seq, 0)
+        RETURNING 1
+      ),
+      intents AS (
+        UPDATE inventory_intent i
+        SET status = CASE WHEN r.status = 'SUCCESS' THEN 'confirmed' ELSE 'failed' END,
+            updated_at = ${at}::timestamptz
+        FROM r
+        WHERE i.connection_id = ${connectionId}::text AND i.job_id = ${jobId}::text AND i.barcode = r.barcode
+          AND i.status IN ('pending', 'sent')
+      ),
+      history AS (
+        INSERT INTO inventory_item_history
+          (connection_id, barcode, event, job_id, batch_request_id, quantity, sale_price, list_price,
+           failure_reasons, at)
+        SELECT h.connection_id, h.barcode, CASE WHEN r.status = 'SUCCESS' THEN 'confirmed' ELSE 'failed' END,
+               h.job_id, ${batchRequestId}::text, h.quantity, h.sale_price, h.list_price, r.failure_reasons,
+               ${at}::timestamptz
+        FROM r JOIN inventory_item_history h
+          ON h.job_id = ${jobId}::text AND h.event = 'pushed' AND h.barcode = r.barcode
+        ON CONFLICT DO NOTHING
+      )
+      SELECT count(*)::int AS confirmed_upserted FROM upserted`,
+    );
+    return { confirmedUpserted: numberOf(rows[0]?.confirmed_upserted ?? 0), failed };
+  }
+
+  async getBarcodeStates(
+    connectionId: string,
+    barcodes: readonly string[],
+    historyLimit: number,
+  ): Promise<BarcodeState[]> {
+    const wanted = uniqueBarcodes(barcodes);
+    const confirmed = new Map<string, ConfirmedValue>();
+    const inFlight = new Map<string, InFlightValue>();
+    const history = new Map<string, HistoryEntry[]>();
+    for (const batch of chunked(wanted, LIST_BATCH_SIZE)) {
+      const confirmedRows = await this.db
+        .select()
+        .from(inventoryConfirmedState)
+        .where(
+          and(
+            eq(inventoryConfirmedState.connectionId, connectionId),
+            sql`${inventoryConfirmedState.barcode} IN ${inList(batch)}`,
+          ),
+        );
+      for (const row of confirmedRows) {
+        confirmed.set(row.barcode, {
+          barcode: row.barcode,
+          quantity: row.quantity,
+          salePrice: centsOrNull(row.salePrice),
+          listPrice: centsOrNull(row.listPrice),
+          batchRequestId: row.batchRequestId,
+          confirmedAt: toIso(row.confirmedAt),
+        });
+      }
+      const intentRows = await this.db
+        .select()
+        .from(inventoryIntent)
+        .where(
+          and(
+            eq(inventoryIntent.connectionId, connectionId),
+            sql`${inventoryIntent.barcode} IN ${inList(batch)}`,
+          ),
+        );
+      for (const row of intentRows) {
+        inFlight.set(row.barcode, {
+          barcode: row.barcode,
+          quantity: row.quantity,
+          salePrice: centsOrNull(row.salePrice),
+          listPrice: centsOrNull(row.listPrice),
+          status: row.status,
+          jobId: row.jobId,
+          acceptedAt: toIso(row.acceptedAt),
+        });
+      }
+      if (historyLimit <= 0) continue;
+      const historyRows = await queryRows(
+        this.db,
+        sql`
+        SELECT h.barcode, h.event, h.job_id, h.batch_request_id, h.quantity, h.sale_price, h.list_price,
+               h.failure_reasons, h.at, h.id
+        FROM jsonb_array_elements_text(${JSON.stringify(batch)}::jsonb) AS b(barcode)
+        CROSS JOIN LATERAL (
+          SELECT * FROM inventory_item_history x
+          WHERE x.connection_id = ${connectionId}::text AND x.barcode = b.barcode
+          ORDER BY x.id DESC
+          LIMIT ${historyLimit}::int
+        ) h
+        ORDER BY h.barcode, h.id DESC`,
+      );
+      for (const row of historyRows) {
+        const barcode = stringOf(row.barcode);
+        const entries = history.get(barcode) ?? [];
+        entries.push({
+          barcode,
+          event: stringOf(row.event) as HistoryEntry['event'],
+          jobId: stringOf(row.job_id),
+          batchRequestId: stringOrNull(row.batch_request_id),
+          quantity: numberOrNull(row.quantity),
+          salePrice: centsOrNull(row.sale_price),
+          listPrice: centsOrNull(row.list_price),
+          failureReasons: failureReasonsOf(row.failure_reasons),
+          at: toIso(row.at),
+        });
+        history.set(barcode, entries);
+      }
+    }
+    return wanted.map((barcode) => ({
+      barcode,
+      confirmed: confirmed.get(barcode) ?? null,
+      inFlight: inFlight.get(barcode) ?? null,
+      history: history.get(barcode) ?? [],
+    }));
+  }
+
+  async listBarcodes(connectionId: string, after: string | null, limit: number): Promise<string[]> {
+    const rows = await queryRows(
+      this.db,
+      sql`
+      SELECT barcode FROM (
+        SELECT barcode FROM inventory_intent WHERE connection_id = ${connectionId}::text
+        UNION
+        SELECT barcode FROM inventory_confirmed_state WHERE connection_id = ${connectionId}::text
+      ) b
+      WHERE ${after === null ? sql`TRUE` : sql`barcode > ${after}::text`}
+      ORDER BY barcode
+      LIMIT ${limit}::int`,
+    );
+    return rows.map((row) => stringOf(row.barcode));
+  }
+}

@@ -1,0 +1,363 @@
+import { and, asc, desc, eq, getTableColumns, inArray, lte, notInArray, type SQL, sql } from 'drizzle-orm';
+import type { InventoryItem } from '../../domain/inventory-item';
+import {
+  type Job,
+  type JobError,
+  type JobRepository,
+  type NewPushJob,
+  PUSH_JOB_TYPE,
+} from '../../ports/repositories';
+import type { Database } from './database';
+import { decimalOrNull, numberOf, queryRows, toIso, toIsoOrNull } from './rows';
+import { jobs } from './schema';
+
+const { body: _body, items: _items, ...headerColumns } = getTableColumns(jobs);
+type JobHeader = Omit<typeof jobs.$inferSelect, 'body' | 'items'>;
+
+/**
+ * A 1,000-item chunk's body and items are ~70 KB each, above the Data API's 64 KB row limit, so job
+ * rows are read without them and the two texts follow in slices (one row per slice).
+ */
+const PAYLOAD_SLICE_CHARS = 15_000;
+const FINISHED: Job['status'][] = ['success', 'failed'];
+const JOB_TYPE: typeof PUSH_JOB_TYPE = PUSH_JOB_TYPE;
+
+function toJob(header: JobHeader, payload: { body: string; items: InventoryItem[] }): Job {
+  return {
+    ...header,
+    ...payload,
+    batchRequestId: header.batchRequestId,
+    summary: header.summary ?? null,
+    error: header.error ?? null,
+    notBefore: toIsoOrNull(header.notBefore),
+    startedAt: toIsoOrNull(header.startedAt),
+    finishedAt: toIsoOrNull(header.finishedAt),
+    createdAt: toIso(header.createdAt),
+    updatedAt: toIso(header.updatedAt),
+  };
+}
+
+/** The chunk's items as the JSON the intent/history statements read with jsonb_to_recordset. */
+export function itemsAsRecordsetJson(items: readonly InventoryItem[]): string {
+  return JSON.stringify(
+    items.map((item) => ({
+      barcode: item.barcode,
+      quantity: item.quantity ?? null,
+      sale_price: decimalOrNull(item.salePrice),
+      list_price: decimalOrNull(item.listPrice),
+    })),
+  );
+}
+
+export class PostgresJobRepository implements JobRepository {
+  constructor(private readonly db: Database) {}
+
+  private async loadPayload(id: string): Promise<{ body: string; items: InventoryItem[] }> {
+    const rows = await queryRows(
+      this.db,
+      sql`SELECT s.n AS n,
+                 substr(j.body, s.n * ${PAYLOAD_SLICE_CHARS}::int + 1, ${PAYLOAD_SLICE_CHARS}::int) AS body_part,
+                 substr(j.items::text, s.n * ${PAYLOAD_SLICE_CHARS}::int + 1, ${PAYLOAD_SLICE_CHARS}::int) AS items_part
+          FROM jobs j
+          CROSS JOIN LATERAL generate_series(
+            0,
+            ceil(greatest(length(j.body), length(j.items::text), 1) / ${PAYLOAD_SLICE_CHARS}::numeric)::int - 1
+          ) AS s(n)
+          WHERE j.id = ${id}
+          ORDER BY s.n`,
+    );
+    const body = rows.map((row) => String(row.body_part ?? '')).join('');
+    const items = rows.map((row) => String(row.items_part ?? '')).join('');
+    return { body, items: JSON.parse(items) as InventoryItem[] };
+  }
+
+  private async withPayload(header: JobHeader | undefined): Promise<Job | undefined> {
+    if (!header) return undefined;
+    return toJob(header, await this.loadPayload(header.id));
+  }
+
+  async get(id: string): Promise<Job | undefined> {
+    const [header] = await this.db.select(headerColumns).from(jobs).where(eq(jobs.id, id));
+    return this.withPayload(header);
+  }
+
+  async latestForConnection(connectionId: string): Promise<Job | undefined> {
+    const [header] = await this.db
+      .select(headerColumns)
+      .from(jobs)
+      .where(eq(jobs.connectionId, connectionId))
+      .orderBy(desc(jobs.createdAt), desc(jobs.seq))
+      .limit(1);
+    return this.withPayload(header);
+  }
+
+  async createPushJobs(newJobs: NewPushJob[], now: Date): Promise<Job[]> {
+    if (newJobs.length === 0) return [];
+    const at = now.toISOString();
+    return this.db.transaction(async (tx) => {
+      // nextval() in the VALUES list runs row by row, so seq follows the chunk order.
+      const inserted = await tx
+        .insert(jobs)
+        .values(
+          newJobs.map((job) => ({
+            id: job.id,
+            type: JOB_TYPE,
+            status: job.status,
+            attempts: 0,
+            connectionId: job.connectionId,
+            pushId: job.pushId,
+            chunkIndex: job.chunkIndex,
+            itemCount: job.items.length,
+            bodyHash: job.bodyHash,
+            body: job.body,
+            items: job.items,
+            options: job.options,
+            seq: sql`nextval('job_seq')`,
+            notBefore: job.notBefore ? job.notBefore.toISOString() : null,
+            createdAt: at,
+            updatedAt: at,
+          })),
+        )
+        .returning({ id: jobs.id, seq: jobs.seq });
+      const seqById = new Map(inserted.map((row) => [row.id, numberOf(row.seq)]));
+
+      const created: Job[] = [];
+      for (const job of newJobs) {
+        const seq = seqById.get(job.id);
+        if (seq === undefined) throw new Error(`job ${job.id} was not inserted`);
+        if (job.recordsIntent && job.items.length > 0) {
+          // One statement per chunk: the CTEs share one snapshot, so `superseded` sees the intents
+          // as they were before this chunk replaced them.
+          await tx.execute(sql`
+            WITH x AS (
+              SELECT * FROM jsonb_to_recordset(${itemsAsRecordsetJson(job.items)}::jsonb)
+                AS x(barcode text, quantity integer, sale_price numeric, list_price numeric)
+            ),
+            superseded AS (
+              INSERT INTO inventory_item_history
+                (connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)
+              SELECT i.connection_id, i.barcode, 'superseded', i.job_id, i.quantity, i.sale_price,
+                     i.list_price, ${at}::timestamptz
+              FROM inventory_intent i JOIN x ON x.barcode = i.barcode
+              WHERE i.connection_id = ${job.connectionId}::text
+                AND i.status IN ('pending', 'sent')
+                AND i.job_id <> ${job.id}::text
+              ON CONFLICT DO NOTHING
+              RETURNING 1
+            ),
+            intent AS (
+              INSERT INTO inventory_intent AS i
+                (connection_id, barcode, quantity, sale_price, list_price, status, job_id, seq, accepted_at, updated_at)
+              SELECT ${job.connectionId}::text, x.barcode, x.quantity, x.sale_price, x.list_price, 'pending',
+                     ${job.id}::text, ${seq}::bigint, ${at}::timestamptz, ${at}::timestamptz
+              FROM x
+              ON CONFLICT (connection_id, barcode) DO UPDATE SET
+                -- a field the item omits keeps the previously accepted value (mergeWithKnown)
+                quantity = COALESCE(excluded.quantity, i.quantity),
+                sale_price = COALESCE(excluded.sale_price, i.sale_price),
+                list_price = COALESCE(excluded.list_price, i.list_price),
+                status = 'pending',
+                job_id = excluded.job_id,
+                seq = excluded.seq,
+                accepted_at = excluded.accepted_at,
+                updated_at = excluded.updated_at
+              WHERE i.seq < excluded.seq
+            )
+            INSERT INTO inventory_item_history
+              (connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)
+            SELECT ${job.connectionId}::text, x.barcode, 'pushed', ${job.id}::text, x.quantity, x.sale_price,
+                   x.list_price, ${at}::timestamptz
+            FROM x
+            -- sibling CTEs run in no set order; reading superseded first keeps history ids in event order
+            WHERE (SELECT count(*) FROM superseded) >= 0
+            ON CONFLICT DO NOTHING`);
+        }
+        created.push({
+          id: job.id,
+          type: PUSH_JOB_TYPE,
+          status: job.status,
+          attempts: 0,
+          connectionId: job.connectionId,
+          pushId: job.pushId,
+          chunkIndex: job.chunkIndex,
+          itemCount: job.items.length,
+          bodyHash: job.bodyHash,
+          body: job.body,
+          items: job.items,
+          options: job.options,
+          seq,
+          batchRequestId: null,
+          summary: null,
+          error: null,
+          notBefore: job.notBefore ? job.notBefore.toISOString() : null,
+          startedAt: null,
+          finishedAt: null,
+          createdAt: at,
+          updatedAt: at,
+        });
+      }
+      return created;
+    });
+  }
+
+  async startAttempt(id: string, now: Date): Promise<Job | undefined> {
+    const at = now.toISOString();
+    const [header] = await this.db
+      .update(jobs)
+      .set({
+        status: 'running',
+        attempts: sql`${jobs.attempts} + 1`,
+        startedAt: sql`COALESCE(${jobs.startedAt}, ${at}::timestamptz)`,
+        updatedAt: at,
+      })
+      .where(and(eq(jobs.id, id), notInArray(jobs.status, FINISHED)))
+      .returning(headerColumns);
+    return this.withPayload(header);
+  }
+
+  async requeue(id: string, error: JobError, now: Date): Promise<void> {
+    await this.db
+      .update(jobs)
+      .set({ status: 'queued', error, updatedAt: now.toISOString() })
+      .where(and(eq(jobs.id, id), notInArray(jobs.status, FINISHED)));
+  }
+
+  async recordAccepted(
+    id: string,
+    batchRequestId: string,
+    summary: Record<string, unknown>,
+    now: Date,
+  ): Promise<void> {
+    const at = now.toISOString();
+    await this.db.transaction(async (tx) => {
+      const [job] = await tx
+        .update(jobs)
+        .set({ batchRequestId, summary, updatedAt: at })
+        .where(eq(jobs.id, id))
+        .returning({ connectionId: jobs.connectionId });
+      if (!job) return;
+      await tx.execute(sql`
+        WITH moved AS (
+          UPDATE inventory_intent SET status = 'sent', updated_at = ${at}::timestamptz
+          WHERE connection_id = ${job.connectionId}::text AND job_id = ${id}::text AND status = 'pending'
+        )
+        INSERT INTO inventory_item_history
+          (connection_id, barcode, event, job_id, batch_request_id, quantity, sale_price, list_price, at)
+        ${historyFromPushed(id, 'sent', sql`${batchRequestId}::text`, sql`NULL::jsonb`, at)}
+        ON CONFLICT DO NOTHING`);
+    });
+  }
+
+  async finish(
+    id: string,
+    outcome: { status: 'success' | 'failed'; summary: Record<string, unknown>; error: JobError | null },
+    now: Date,
+  ): Promise<void> {
+    const at = now.toISOString();
+    await this.db.transaction(async (tx) => {
+      const [job] = await tx
+        .update(jobs)
+        .set({
+          status: outcome.status,
+          summary: outcome.summary,
+          error: outcome.error,
+          finishedAt: at,
+          updatedAt: at,
+        })
+        .where(eq(jobs.id, id))
+        .returning({ connectionId: jobs.connectionId, batchRequestId: jobs.batchRequestId });
+      if (!job || outcome.status !== 'failed') return;
+      const reasons = JSON.stringify([outcome.error?.message ?? 'job failed']);
+      await tx.execute(sql`
+        WITH moved AS (
+          UPDATE inventory_intent SET status = 'failed', updated_at = ${at}::timestamptz
+          WHERE connection_id = ${job.connectionId}::text AND job_id = ${id}::text
+            AND status IN ('pending', 'sent')
+        )
+        INSERT INTO inventory_item_history
+          (connection_id, barcode, event, job_id, batch_request_id, quantity, sale_price, list_price,
+           failure_reasons, at)
+        ${historyFromPushed(id, 'failed', sql`${job.batchRequestId}::text`, sql`${reasons}::jsonb`, at)}
+        ON CONFLICT DO NOTHING`);
+    });
+  }
+
+  async mergeSummary(id: string, patch: Record<string, unknown>, now: Date): Promise<void> {
+    await this.db
+      .update(jobs)
+      .set({
+        summary: sql`COALESCE(${jobs.summary}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb`,
+        updatedAt: now.toISOString(),
+      })
+      .where(eq(jobs.id, id));
+  }
+
+  async reschedule(id: string, notBefore: Date, error: JobError, now: Date): Promise<void> {
+    await this.db
+      .update(jobs)
+      .set({ status: 'scheduled', notBefore: notBefore.toISOString(), error, updatedAt: now.toISOString() })
+      .where(and(eq(jobs.id, id), notInArray(jobs.status, FINISHED)));
+  }
+
+  async listDueScheduled(now: Date, limit: number): Promise<Job[]> {
+    const headers = await this.db
+      .select(headerColumns)
+      .from(jobs)
+      .where(and(eq(jobs.status, 'scheduled'), lte(jobs.notBefore, now.toISOString())))
+      .orderBy(asc(jobs.notBefore), asc(jobs.seq))
+      .limit(limit);
+    const out: Job[] = [];
+    // One job at a time keeps each payload read under the Data API's 1 MiB response limit.
+    for (const header of headers) out.push(toJob(header, await this.loadPayload(header.id)));
+    return out;
+  }
+
+  async releaseScheduled(
+    id: string,
+    chunk: { items: InventoryItem[]; body: string; bodyHash: string },
+    now: Date,
+  ): Promise<void> {
+    await this.db
+      .update(jobs)
+      .set({
+        status: 'queued',
+        items: chunk.items,
+        body: chunk.body,
+        bodyHash: chunk.bodyHash,
+        itemCount: chunk.items.length,
+        updatedAt: now.toISOString(),
+      })
+      .where(and(eq(jobs.id, id), inArray(jobs.status, ['scheduled'])));
+  }
+
+  async findByBatchRequestId(batchRequestId: string): Promise<Job | undefined> {
+    const [header] = await this.db
+      .select(headerColumns)
+      .from(jobs)
+      .where(eq(jobs.batchRequestId, batchRequestId))
+      .orderBy(desc(jobs.seq))
+      .limit(1);
+    return this.withPayload(header);
+  }
+}
+
+/**
+ * History rows for a later event of a job, copied from its `pushed` rows (so dry runs, which have
+ * none, get none) and limited to the items still in the job (a released scheduled job may have been
+ * narrowed). The unique (job_id, event, barcode) index plus ON CONFLICT DO NOTHING makes it idempotent.
+ */
+export function historyFromPushed(
+  jobId: string,
+  event: 'sent' | 'failed',
+  batchRequestId: SQL,
+  failureReasons: SQL,
+  at: string,
+): SQL {
+  return sql`
+    SELECT h.connection_id, h.barcode, ${event}::text, h.job_id, ${batchRequestId}, h.quantity, h.sale_price,
+           h.list_price, ${event === 'failed' ? sql`${failureReasons},` : sql``} ${at}::timestamptz
+    FROM jobs j
+    CROSS JOIN LATERAL jsonb_array_elements(j.items) e
+    JOIN inventory_item_history h ON h.job_id = j.id AND h.event = 'pushed' AND h.barcode = e->>'barcode'
+    WHERE j.id = ${jobId}::text`;
+}

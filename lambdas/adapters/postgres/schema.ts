@@ -1,0 +1,175 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { IntentStatus } from '../../domain/diff';
+import type { InventoryItem } from '../../domain/inventory-item';
+import type {
+  ConnectionLastStatus,
+  ConnectionStatus,
+  HistoryEvent,
+  JobError,
+  JobOptions,
+  JobStatus,
+} from '../../ports/repositories';
+
+// Timestamps stay strings end to end: Drizzle's Data API driver mishandles Date values for timestamptz,
+// and the ports speak ISO strings anyway (see toIso in rows.ts for the normalisation on the way out).
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
+// numeric(12,2) comes back as text from every driver, so money never passes through a binary float.
+const money = (name: string) => numeric(name, { precision: 12, scale: 2 });
+
+/** Acceptance order of pushes; drawn with nextval() inside the insert so it works over the Data API. */
+export const jobSeq = pgSequence('job_seq');
+
+export const connections = pgTable('connections', {
+  id: text('id').primaryKey(),
+  type: text('type').$type<'trendyol'>().notNull(),
+  name: text('name').notNull(),
+  sellerId: bigint('seller_id', { mode: 'number' }).notNull(),
+  baseUrl: text('base_url').notNull(),
+  integratorName: text('integrator_name'),
+  secretRef: text('secret_ref').notNull(),
+  status: text('status').$type<ConnectionStatus>().notNull(),
+  writeRateLimitPerMinute: integer('write_rate_limit_per_minute').notNull(),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+export const connectionState = pgTable('connection_state', {
+  connectionId: text('connection_id')
+    .primaryKey()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  lastAttemptAt: ts('last_attempt_at'),
+  lastSuccessAt: ts('last_success_at'),
+  lastStatus: text('last_status').$type<ConnectionLastStatus>().notNull().default('IDLE'),
+  lastJobId: text('last_job_id'),
+  lastError: text('last_error'),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').$type<'TRENDYOL_PUSH_PRICE_STOCK'>().notNull(),
+    status: text('status').$type<JobStatus>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    pushId: text('push_id').notNull(),
+    chunkIndex: integer('chunk_index').notNull(),
+    itemCount: integer('item_count').notNull(),
+    bodyHash: text('body_hash').notNull(),
+    body: text('body').notNull(),
+    items: jsonb('items').$type<InventoryItem[]>().notNull(),
+    options: jsonb('options').$type<JobOptions>().notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull().default(sql`nextval('job_seq')`),
+    batchRequestId: text('batch_request_id'),
+    summary: jsonb('summary').$type<Record<string, unknown>>(),
+    error: jsonb('error').$type<JobError>(),
+    notBefore: ts('not_before'),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    index('jobs_connection_id_created_at_idx').on(t.connectionId, t.createdAt.desc()),
+    index('jobs_batch_request_id_idx').on(t.batchRequestId),
+    index('jobs_status_not_before_idx').on(t.status, t.notBefore),
+  ],
+);
+
+/** What Trendyol confirmed per barcode; the table name and its indexes are the seed's. */
+export const inventoryConfirmedState = pgTable(
+  'inventory_confirmed_state',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    barcode: text('barcode').notNull(),
+    quantity: integer('quantity'),
+    salePrice: money('sale_price'),
+    listPrice: money('list_price'),
+    batchRequestId: text('batch_request_id').notNull(),
+    confirmedAt: ts('confirmed_at').notNull(),
+    // Seq of the job that set each field group: an older batch settling late must not win.
+    quantitySeq: bigint('quantity_seq', { mode: 'number' }),
+    priceSeq: bigint('price_seq', { mode: 'number' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.barcode] }),
+    index('inventory_confirmed_state_connectionId_idx').on(t.connectionId),
+    index('inventory_confirmed_state_barcode_idx').on(t.barcode),
+  ],
+);
+
+/** The latest value ECI accepted per barcode (the value in flight until it is confirmed or failed). */
+export const inventoryIntent = pgTable(
+  'inventory_intent',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    barcode: text('barcode').notNull(),
+    quantity: integer('quantity'),
+    salePrice: money('sale_price'),
+    listPrice: money('list_price'),
+    status: text('status').$type<IntentStatus>().notNull(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    acceptedAt: ts('accepted_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.barcode] })],
+);
+
+export const inventoryItemHistory = pgTable(
+  'inventory_item_history',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    barcode: text('barcode').notNull(),
+    event: text('event').$type<HistoryEvent>().notNull(),
+    jobId: text('job_id').notNull(),
+    batchRequestId: text('batch_request_id'),
+    quantity: integer('quantity'),
+    salePrice: money('sale_price'),
+    listPrice: money('list_price'),
+    failureReasons: jsonb('failure_reasons').$type<string[]>(),
+    at: ts('at').notNull(),
+  },
+  (t) => [
+    index('inventory_item_history_barcode_idx').on(t.connectionId, t.barcode, t.id.desc()),
+    // One entry per job, event and barcode: re-applying a batch result or a redelivered message
+    // inserts with ON CONFLICT DO NOTHING instead of duplicating history.
+    uniqueIndex('inventory_item_history_job_event_barcode_uq').on(t.jobId, t.event, t.barcode),
+  ],
+);
+
+export const schema = {
+  jobSeq,
+  connections,
+  connectionState,
+  jobs,
+  inventoryConfirmedState,
+  inventoryIntent,
+  inventoryItemHistory,
+};
+export type Schema = typeof schema;

@@ -1,0 +1,96 @@
+import { timingSafeEqual } from 'node:crypto';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import {
+  type ConnectionDeps,
+  createConnection,
+  getConnection,
+  getConnectionStatus,
+  listConnections,
+  updateConnection,
+} from '../use-cases/connections';
+import { AppError } from '../use-cases/errors';
+import { getJob } from '../use-cases/jobs';
+import { type PushDeps, pushInventory } from '../use-cases/push-inventory';
+import { type ErrorLogger, errorMapper } from './http/error-mapper';
+import { header, queryFlag, readJsonBody } from './http/request';
+import { json } from './http/responses';
+import { createRouter } from './http/router';
+
+export type ApiDeps = ConnectionDeps &
+  PushDeps & {
+    /**
+     * The key callers must send as `x-api-key`. Locally the handler checks it; on AWS, API Gateway's
+     * API keys and usage plan check the same header before the function runs, so it is left unset.
+     */
+    apiKey?: string;
+  };
+
+function sameKey(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function requireApiKey(deps: ApiDeps, event: APIGatewayProxyEvent) {
+  if (deps.apiKey === undefined) return;
+  const given = header(event, 'x-api-key');
+  if (given === undefined || given === '') {
+    throw new AppError(401, 'UNAUTHORIZED', 'Send your API key in the x-api-key header.');
+  }
+  if (!sameKey(given, deps.apiKey)) throw new AppError(401, 'UNAUTHORIZED', 'The API key is not valid.');
+}
+
+/** Builds the API's route table over use cases; `resolveDeps` is called per request (cheap after cold start). */
+export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
+  const route = createRouter([
+    ['GET', '/health', async () => json(200, { ok: true })],
+    [
+      'POST',
+      '/v1/connections',
+      async (event) => json(201, await createConnection(await resolveDeps(), readJsonBody(event))),
+    ],
+    ['GET', '/v1/connections', async () => json(200, await listConnections(await resolveDeps()))],
+    [
+      'GET',
+      '/v1/connections/:id',
+      async (_, p) => json(200, await getConnection(await resolveDeps(), p.id ?? '')),
+    ],
+    [
+      'PATCH',
+      '/v1/connections/:id',
+      async (event, p) =>
+        json(200, await updateConnection(await resolveDeps(), p.id ?? '', readJsonBody(event))),
+    ],
+    [
+      'GET',
+      '/v1/connections/:id/status',
+      async (_, p) => json(200, await getConnectionStatus(await resolveDeps(), p.id ?? '')),
+    ],
+    [
+      'POST',
+      '/v1/inventory/push',
+      async (event) => {
+        const body = readJsonBody(event);
+        const result = await pushInventory(await resolveDeps(), body, {
+          dryRun: queryFlag(event, 'dryRun'),
+          force: queryFlag(event, 'force'),
+          forceWrite: queryFlag(event, 'forceWrite'),
+        });
+        return json(result.httpStatus, result.body);
+      },
+    ],
+    ['GET', '/v1/jobs/:id', async (_, p) => json(200, await getJob(await resolveDeps(), p.id ?? ''))],
+  ]);
+
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    if ((event.path ?? '').startsWith('/v1/')) requireApiKey(await resolveDeps(), event);
+    return route(event);
+  };
+}
+
+export function createApiHandler(resolveDeps: () => Promise<ApiDeps>, logger: ErrorLogger) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(errorMapper(logger))
+    .handler(createApiApp(resolveDeps));
+}

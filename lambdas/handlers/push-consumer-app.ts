@@ -1,0 +1,63 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { ChunkMessageBody } from '../ports/chunk-queue';
+import { type ConsumeDeps, consumeChunk } from '../use-cases/consume-chunk';
+
+export interface ConsumerLogger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface ConsumerOptions {
+  /** The queue's redrive maxReceiveCount: on the last delivery a failing job ends `failed`. @default 5 */
+  maxReceiveCount: number;
+}
+
+function parseBody(record: SQSRecord): ChunkMessageBody {
+  const body = JSON.parse(record.body) as Partial<ChunkMessageBody>;
+  if (typeof body.jobId !== 'string' || typeof body.connectionId !== 'string') {
+    throw new Error(`message ${record.messageId} is not a chunk message`);
+  }
+  return { jobId: body.jobId, connectionId: body.connectionId };
+}
+
+/**
+ * The SQS FIFO consumer: records of a batch are handled in order, and on the first failure that record
+ * and every later one are reported as failures (Powertools' FIFO processor), so a seller's chunks
+ * never overtake each other.
+ */
+export function createPushConsumer(
+  resolveDeps: () => Promise<ConsumeDeps>,
+  logger: ConsumerLogger,
+  options: ConsumerOptions = { maxReceiveCount: 5 },
+) {
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const deps = await resolveDeps();
+    const processor = new SqsFifoPartialProcessorAsync();
+    const recordHandler = async (record: SQSRecord) => {
+      const { jobId, connectionId } = parseBody(record);
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      try {
+        const result = await consumeChunk(deps, {
+          jobId,
+          receiveCount,
+          maxReceiveCount: options.maxReceiveCount,
+        });
+        logger.info('chunk handled', { jobId, connectionId, receiveCount, ...result });
+        return result;
+      } catch (error) {
+        logger.warn('chunk will be retried', {
+          jobId,
+          connectionId,
+          receiveCount,
+          error: (error as Error).message,
+        });
+        throw error;
+      }
+    };
+    return processPartialResponse(event, recordHandler, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
+  };
+}

@@ -1,0 +1,13 @@
+/** What the confirmation workflow needs to follow one Trendyol batch to its end. */
+export interface ConfirmationInput {
+  connectionId: string;
+  jobId: string;
+  batchRequestId: string;
+  /** ISO time Trendyol accepted the batch: the 4-hour result expiry counts from here. */
+  submittedAt: string;
+}
+
+export interface ConfirmationWorkflow {
+  /** Starts following the batch; starting twice for one batch is harmless (the name is the batch id). */
+  start(input: ConfirmationInput): Promise<void>;
+}

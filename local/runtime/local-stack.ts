@@ -1,0 +1,226 @@
+import '../polyfills';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createDatabase } from '../../lambdas/adapters/postgres/database';
+import type { Container } from '../../lambdas/composition/container';
+import { createContainer, provideContainer } from '../../lambdas/composition/container';
+import { createApiHandler } from '../../lambdas/handlers/api-app';
+import { createPushConsumer } from '../../lambdas/handlers/push-consumer-app';
+import { createConnection } from '../../lambdas/use-cases/connections';
+import { type PollInput, pollBatch } from '../../lambdas/use-cases/poll-batch';
+import { releaseScheduledJobs } from '../../lambdas/use-cases/release-scheduled';
+import { ensureShortLivedTable, localAwsClientConfig, startDynalite, startLocalSqs } from '../engines';
+import { createTrendyolSimulator } from '../simulator/simulator';
+import { startHttpGateway } from './http-gateway';
+import { LocalConfirmationWorkflow, type LocalExecution } from './local-confirmation-workflow';
+import { SqsEventSource } from './sqs-event-source';
+
+export const DEMO_CONNECTION_NAME = 'Demo (Trendyol simulator)';
+export const DEMO_SELLER = { sellerId: 100001, apiKey: 'demo-key', apiSecret: 'demo-secret' };
+export const DEFAULT_API_KEY = 'eci-local-dev-key';
+const SHORT_LIVED_TABLE = 'eci-local-short-lived';
+const MAX_RECEIVE_COUNT = 5;
+
+export interface LocalStackOptions {
+  /** API port; 0 picks a free one. @default 3000 */
+  port?: number;
+  /** Simulator port; 0 picks a free one. @default 4010 */
+  simulatorPort?: number;
+  /** Data directory (PGlite, secrets, logs). undefined + inMemory → nothing on disk. @default .eci */
+  dataDir?: string;
+  /** Keep everything in memory (tests). @default false */
+  inMemory?: boolean;
+  apiKey?: string;
+  writeEnabled?: boolean;
+  forceWriteAllowed?: boolean;
+  /** Wait state name → ms, to shorten the state machine's waits (tests); the definition stays the stack's. */
+  waitOverridesMs?: Record<string, number>;
+  /** Seconds a received chunk stays invisible before a retry. @default 30 */
+  visibilityTimeoutSeconds?: number;
+  /** How often scheduled (revert / unknown-outcome) jobs are checked. @default 15000 */
+  releaseIntervalMs?: number;
+  /** Simulator processing delay for new batches. @default 1500 */
+  simulatorProcessingDelayMs?: number;
+  /** Run the SQS event-source poller in the background; tests that inspect the queue turn it off. @default true */
+  autoConsume?: boolean;
+  /** Extra container overrides (tests inject a clock, for instance). */
+  overrides?: Partial<Container>;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  apiKey: string;
+  demoConnectionId: string;
+  simulator: Awaited<ReturnType<typeof createTrendyolSimulator>>;
+  container: Container;
+  workflow: LocalConfirmationWorkflow;
+  eventSource: SqsEventSource;
+  queueUrl: string;
+  dlqUrl: string;
+  sqsClient: SQSClient;
+  dataDir: string | undefined;
+  logFile: string | undefined;
+  /** Handles queued chunks and scheduled jobs until the queue is empty and no execution runs. */
+  settle(timeoutMs?: number): Promise<void>;
+  releaseScheduledNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function loadConfirmationDefinition(): Promise<object> {
+  // The definition comes from the CDK stack itself, so local runs exercise what AWS will run.
+  const module = await import('../../lib/confirmation-definition');
+  return module.synthesizeConfirmationDefinition('dev');
+}
+
+/**
+ * Starts the whole topology in this process on local engines, wiring the same handlers Lambda runs:
+ * PGlite (or DATABASE_URL), dynalite, local-aws-sqs with its DLQ, the synthesized state machine, the
+ * Trendyol simulator and an API Gateway stand-in.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = options.inMemory ? undefined : path.resolve(options.dataDir ?? '.eci');
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  const logFile = dataDir ? path.join(dataDir, 'eci.log') : undefined;
+
+  const dynamo = await startDynalite();
+  const sqs = await startLocalSqs({
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+  });
+  const simulator = await createTrendyolSimulator({
+    port: options.simulatorPort ?? 4010,
+    sellers: [{ ...DEMO_SELLER, approvedBarcodes: 'any' }],
+    processingDelayMs: options.simulatorProcessingDelayMs ?? 1500,
+  });
+
+  // The handlers read their configuration from the environment, exactly as on Lambda.
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    DEDUP_TABLE_NAME: SHORT_LIVED_TABLE,
+    PUSH_QUEUE_URL: sqs.queueUrl,
+    PUSH_QUEUE_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+    ECI_DATA_DIR: dataDir ?? '',
+    ECI_SECRETS_FILE: dataDir ? path.join(dataDir, 'secrets.json') : undefined,
+    ECI_LOG_FILE: logFile,
+    ECI_API_KEY: apiKey,
+    ALLOW_CUSTOM_BASE_URL: 'true',
+    TRENDYOL_WRITE_ENABLED: String(options.writeEnabled ?? process.env.TRENDYOL_WRITE_ENABLED ?? 'false'),
+    TRENDYOL_FORCE_WRITE_ALLOWED: String(
+      options.forceWriteAllowed ?? process.env.TRENDYOL_FORCE_WRITE_ALLOWED ?? 'true',
+    ),
+  };
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('AWS_') && value !== undefined) process.env[key] = value;
+  }
+  const dynamoClient = new DynamoDBClient(localAwsClientConfig(dynamo.endpoint));
+  await ensureShortLivedTable(dynamoClient, SHORT_LIVED_TABLE);
+
+  const definition = await loadConfirmationDefinition();
+  let container!: Container;
+  const pollTask = async (input: unknown) => (await pollBatch(container, input as PollInput)).output;
+  const workflow = new LocalConfirmationWorkflow({
+    definition: definition as ConstructorParameters<typeof LocalConfirmationWorkflow>[0]['definition'],
+    taskHandlers: { PollBatch: pollTask as never },
+    ...(options.waitOverridesMs && { waitOverridesMs: options.waitOverridesMs }),
+    onExecutionEnded: (execution: LocalExecution) =>
+      container.logger.info('confirmation execution ended', {
+        jobId: execution.input.jobId,
+        batchRequestId: execution.input.batchRequestId,
+        status: execution.status,
+        transitions: execution.transitions,
+        ...(execution.error && { error: execution.error }),
+      }),
+  });
+  const inMemoryDatabase =
+    options.inMemory && !options.overrides?.database ? { database: createDatabase({ kind: 'pglite' }) } : {};
+  container = createContainer(env, { workflow, ...inMemoryDatabase, ...options.overrides });
+  await container.database.migrate();
+  provideContainer(container);
+
+  // First start: a connection bound to the built-in simulator, so the stack is usable at once.
+  const existing = (await container.connections.list()).find((c) => c.name === DEMO_CONNECTION_NAME);
+  const demoConnectionId =
+    existing?.id ??
+    (
+      await createConnection(container, {
+        type: 'trendyol',
+        name: DEMO_CONNECTION_NAME,
+        sellerId: DEMO_SELLER.sellerId,
+        apiKey: DEMO_SELLER.apiKey,
+        apiSecret: DEMO_SELLER.apiSecret,
+        baseUrl: simulator.url,
+        integratorName: 'ECI',
+      })
+    ).id;
+
+  const logger = container.logger;
+  const gateway = await startHttpGateway({
+    port: options.port ?? 3000,
+    handler: createApiHandler(async () => container, logger),
+  });
+  const sqsClient = new SQSClient(localAwsClientConfig(sqs.endpoint));
+  const eventSource = new SqsEventSource({
+    client: sqsClient,
+    queueUrl: sqs.queueUrl,
+    queueArn: 'arn:aws:sqs:us-east-1:123456789012:eci-push.fifo',
+    handler: createPushConsumer(async () => container, logger, { maxReceiveCount: MAX_RECEIVE_COUNT }),
+    onError: (error) => logger.error('event source error', { error: String(error) }),
+  });
+  if (options.autoConsume ?? true) eventSource.start();
+  const release = async () => {
+    await releaseScheduledJobs(container).catch((error) =>
+      logger.error('release of scheduled jobs failed', { error: String(error) }),
+    );
+  };
+  const releaseTimer = setInterval(release, options.releaseIntervalMs ?? 15_000);
+
+  const settle = async (timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = await eventSource.pollOnce();
+      await workflow.drain();
+      if (seen === 0 && eventSource.idle) return;
+      if (Date.now() > deadline) throw new Error('local stack did not settle in time');
+    }
+  };
+
+  let stopped = false;
+  return {
+    apiUrl: gateway.url,
+    apiKey,
+    demoConnectionId,
+    simulator,
+    container,
+    workflow,
+    eventSource,
+    queueUrl: sqs.queueUrl,
+    dlqUrl: sqs.dlqUrl,
+    sqsClient,
+    dataDir,
+    logFile,
+    settle,
+    releaseScheduledNow: release,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(releaseTimer);
+      await gateway.close();
+      await eventSource.stop();
+      await workflow.abortAll();
+      await container.database.close();
+      await simulator.close();
+      await sqs.close();
+      await dynamo.close();
+      sqsClient.destroy();
+      dynamoClient.destroy();
+    },
+  };
+}

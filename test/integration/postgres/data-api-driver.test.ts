@@ -1,0 +1,227 @@
+import {
+  BeginTransactionCommand,
+  CommitTransactionCommand,
+  DatabaseResumingException,
+  ExecuteStatementCommand,
+  type ExecuteStatementCommandInput,
+  RDSDataClient,
+  type SqlParameter,
+} from '@aws-sdk/client-rds-data';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PostgresConnectionRepository } from '../../../lambdas/adapters/postgres/connection-repository';
+import { createDatabase, databaseConfigFromEnv } from '../../../lambdas/adapters/postgres/database';
+import { PostgresInventoryRepository } from '../../../lambdas/adapters/postgres/inventory-repository';
+import { PostgresJobRepository } from '../../../lambdas/adapters/postgres/job-repository';
+import { newConnection, pushJob, T0 } from './fixtures';
+
+const ARNS = {
+  resourceArn: 'arn:aws:rds:eu-central-1:123456789012:cluster:eci',
+  secretArn: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:eci-db',
+  database: 'eci',
+};
+
+const rds = mockClient(RDSDataClient);
+let sleep: ReturnType<typeof vi.fn<(ms: number) => Promise<void>>>;
+
+function open() {
+  const client = new RDSDataClient({
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  return createDatabase({ kind: 'data-api', ...ARNS, client, retry: { sleep } });
+}
+
+function executeInputs(): ExecuteStatementCommandInput[] {
+  return rds.commandCalls(ExecuteStatementCommand).map((call) => call.args[0].input);
+}
+
+function allParameters(): SqlParameter[] {
+  return executeInputs().flatMap((input) => input.parameters ?? []);
+}
+
+beforeEach(() => {
+  rds.reset();
+  sleep = vi.fn(async (_ms: number) => {});
+});
+afterEach(() => {
+  rds.reset();
+});
+
+describe('Data API driver', () => {
+  it('inserts a connection with TIMESTAMP type hints and named scalar parameters', async () => {
+    const { db } = open();
+    const iso = T0.toISOString();
+    const c = newConnection();
+    rds.on(ExecuteStatementCommand).resolves({
+      records: [
+        [
+          { stringValue: c.id },
+          { stringValue: c.type },
+          { stringValue: c.name },
+          { longValue: c.sellerId },
+          { stringValue: c.baseUrl },
+          { isNull: true },
+          { stringValue: c.secretRef },
+          { stringValue: c.status },
+          { longValue: c.writeRateLimitPerMinute },
+          // The Data API answers timestamptz in UTC without an offset.
+          { stringValue: '2026-01-13 16:54:56.747' },
+          { stringValue: '2026-01-13 16:54:56.747' },
+        ],
+      ],
+    });
+    const created = await new PostgresConnectionRepository(db).create(c, T0);
+    expect(created).toEqual({ ...c, createdAt: iso, updatedAt: iso });
+
+    const [insert] = executeInputs();
+    expect(insert).toMatchObject(ARNS);
+    expect(insert?.sql).toMatch(
+      /^insert into "connections" .* values \(:1, :2, :3, :4, :5, :6, :7, :8, :9, :10, :11\)/,
+    );
+    expect(insert?.parameters).toContainEqual({
+      name: '10',
+      value: { stringValue: '2026-01-13 16:54:56.747' },
+      typeHint: 'TIMESTAMP',
+    });
+    expect(insert?.parameters).toContainEqual({
+      name: '4',
+      value: { longValue: 123456 },
+      typeHint: undefined,
+    });
+    expect(insert?.parameters).toContainEqual({ name: '6', value: { isNull: true }, typeHint: undefined });
+    expect(allParameters().some((p) => p.value?.arrayValue !== undefined)).toBe(false);
+  });
+
+  it('creates push jobs in a Data API transaction with JSON hints, nextval and one JSON list parameter', async () => {
+    const { db } = open();
+    rds.on(BeginTransactionCommand).resolves({ transactionId: 'tx-1' });
+    rds.on(CommitTransactionCommand).resolves({ transactionStatus: 'Transaction Committed' });
+    rds
+      .on(ExecuteStatementCommand)
+      .callsFake((input: ExecuteStatementCommandInput) =>
+        input.sql?.startsWith('insert into "jobs"')
+          ? { records: [[{ stringValue: 'job-1' }, { longValue: 42 }]] }
+          : { records: [] },
+      );
+
+    const items = [{ barcode: 'A', quantity: 3, salePrice: 11285, listPrice: 999_999_999_999 }];
+    const [job] = await new PostgresJobRepository(db).createPushJobs([pushJob('job-1', items)], T0);
+    expect(job?.seq).toBe(42);
+
+    expect(rds.commandCalls(BeginTransactionCommand)).toHaveLength(1);
+    expect(rds.commandCalls(CommitTransactionCommand)[0]?.args[0].input.transactionId).toBe('tx-1');
+    const [insertJobs, intents] = executeInputs();
+    expect(insertJobs?.transactionId).toBe('tx-1');
+    expect(insertJobs?.sql).toContain("nextval('job_seq')");
+    expect(insertJobs?.parameters).toContainEqual(
+      expect.objectContaining({ value: { stringValue: JSON.stringify(items) }, typeHint: 'JSON' }),
+    );
+    expect(insertJobs?.parameters).toContainEqual(
+      expect.objectContaining({ value: { stringValue: '2026-01-13 16:54:56.747' }, typeHint: 'TIMESTAMP' }),
+    );
+
+    expect(intents?.transactionId).toBe('tx-1');
+    expect(intents?.sql).toContain('jsonb_to_recordset(:1::jsonb)');
+    expect(intents?.parameters?.[0]).toEqual({
+      name: '1',
+      value: {
+        stringValue: JSON.stringify([
+          { barcode: 'A', quantity: 3, sale_price: '112.85', list_price: '9999999999.99' },
+        ]),
+      },
+      typeHint: undefined,
+    });
+    expect(allParameters().some((p) => p.value?.arrayValue !== undefined)).toBe(false);
+  });
+
+  it('looks barcodes up through one JSON text parameter and reads DECIMAL strings as cents', async () => {
+    const { db } = open();
+    rds.on(ExecuteStatementCommand).resolves({
+      records: [
+        [
+          { stringValue: 'A' },
+          { longValue: 5 },
+          { stringValue: '112.85' },
+          { isNull: true },
+          { stringValue: 'sent' },
+          { stringValue: 'job-1' },
+        ],
+      ],
+    });
+    const known = await new PostgresInventoryRepository(db).findKnownValues('conn-1', ['A', 'B']);
+    expect(known.get('A')).toEqual({
+      barcode: 'A',
+      quantity: 5,
+      salePrice: 11285,
+      listPrice: null,
+      status: 'sent',
+      jobId: 'job-1',
+    });
+    const [select] = executeInputs();
+    expect(select?.sql).toContain('IN (SELECT jsonb_array_elements_text(:2::jsonb))');
+    expect(select?.parameters).toEqual([
+      { name: '1', value: { stringValue: 'conn-1' }, typeHint: undefined },
+      { name: '2', value: { stringValue: '["A","B"]' }, typeHint: undefined },
+    ]);
+  });
+
+  it('retries while the cluster resumes from zero capacity', async () => {
+    const { db } = open();
+    rds
+      .on(ExecuteStatementCommand)
+      .rejectsOnce(new DatabaseResumingException({ message: 'The database is resuming', $metadata: {} }))
+      .rejectsOnce(new DatabaseResumingException({ message: 'The database is resuming', $metadata: {} }))
+      .resolves({ records: [] });
+    expect(await new PostgresConnectionRepository(db).get('conn-1')).toBeUndefined();
+    expect(rds.commandCalls(ExecuteStatementCommand)).toHaveLength(3);
+    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([500, 1000]);
+  });
+
+  it('gives up once the resume budget is spent', async () => {
+    const client = new RDSDataClient({
+      region: 'eu-central-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    const { db } = createDatabase({ kind: 'data-api', ...ARNS, client, retry: { sleep, maxWaitMs: 1_200 } });
+    rds
+      .on(ExecuteStatementCommand)
+      .rejects(new DatabaseResumingException({ message: 'resuming', $metadata: {} }));
+    // Drizzle wraps driver errors; the cause is the SDK's exception once the budget is spent.
+    await expect(new PostgresConnectionRepository(db).get('x')).rejects.toMatchObject({
+      cause: { name: 'DatabaseResumingException' },
+    });
+    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([500, 700]);
+  });
+
+  it('rethrows other errors without waiting', async () => {
+    const { db } = open();
+    rds.on(ExecuteStatementCommand).rejects(new Error('syntax error'));
+    await expect(new PostgresConnectionRepository(db).get('x')).rejects.toMatchObject({
+      cause: { message: 'syntax error' },
+    });
+    expect(sleep).not.toHaveBeenCalled();
+  });
+});
+
+describe('databaseConfigFromEnv', () => {
+  it('prefers the Data API, then DATABASE_URL, then PGlite under the data dir', () => {
+    expect(
+      databaseConfigFromEnv({
+        DB_CLUSTER_ARN: 'c',
+        DB_SECRET_ARN: 's',
+        DB_NAME: 'eci',
+        DATABASE_URL: 'postgres://x',
+      }),
+    ).toEqual({ kind: 'data-api', resourceArn: 'c', secretArn: 's', database: 'eci' });
+    expect(databaseConfigFromEnv({ DB_CLUSTER_ARN: 'c', DATABASE_URL: 'postgres://x' })).toEqual({
+      kind: 'node-postgres',
+      connectionString: 'postgres://x',
+    });
+    expect(databaseConfigFromEnv({})).toEqual({ kind: 'pglite', dataDir: '.eci/pgdata' });
+    expect(databaseConfigFromEnv({ ECI_DATA_DIR: '/tmp/eci' })).toEqual({
+      kind: 'pglite',
+      dataDir: '/tmp/eci/pgdata',
+    });
+  });
+});
