@@ -12,3 +12,7 @@ if (typeof promiseCtor.withResolvers !== 'function') {
     return { promise, resolve, reject };
   };
 }
+
+// The local stack and tests run on Node 20 by design (Lambda runs nodejs22.x); the AWS SDK's notice
+// that its 2027 releases will need Node 22 is known and would only drown the stack's own output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,3 +1,4 @@
+import './polyfills';
 import { startLocalStack } from './runtime/local-stack';
 
 /**

@@ -9,8 +9,11 @@ import {
   listConnections,
   updateConnection,
 } from '../use-cases/connections';
+import { getDedupRecord } from '../use-cases/dedup-record';
 import { AppError } from '../use-cases/errors';
+import { getInventoryState } from '../use-cases/inventory-state';
 import { getJob } from '../use-cases/jobs';
+import { type PollDeps, pollBatchOnDemand } from '../use-cases/poll-batch';
 import { type PushDeps, pushInventory } from '../use-cases/push-inventory';
 import { type ErrorLogger, errorMapper } from './http/error-mapper';
 import { header, queryFlag, readJsonBody } from './http/request';
@@ -18,7 +21,8 @@ import { json } from './http/responses';
 import { createRouter } from './http/router';
 
 export type ApiDeps = ConnectionDeps &
-  PushDeps & {
+  PushDeps &
+  PollDeps & {
     /**
      * The key callers must send as `x-api-key`. Locally the handler checks it; on AWS, API Gateway's
      * API keys and usage plan check the same header before the function runs, so it is left unset.
@@ -81,6 +85,40 @@ export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
       },
     ],
     ['GET', '/v1/jobs/:id', async (_, p) => json(200, await getJob(await resolveDeps(), p.id ?? ''))],
+    [
+      'GET',
+      '/v1/inventory/batch/:batchRequestId',
+      async (_, p) => json(200, await pollBatchOnDemand(await resolveDeps(), p.batchRequestId ?? '')),
+    ],
+    [
+      'GET',
+      '/v1/inventory/dedup',
+      async (event) => {
+        const q = event.queryStringParameters ?? {};
+        return json(
+          200,
+          await getDedupRecord(await resolveDeps(), {
+            ...(q.connectionId && { connectionId: q.connectionId }),
+            ...(q.bodyHash && { bodyHash: q.bodyHash }),
+          }),
+        );
+      },
+    ],
+    [
+      'GET',
+      '/v1/inventory/state',
+      async (event) => {
+        const q = event.queryStringParameters ?? {};
+        return json(
+          200,
+          await getInventoryState(await resolveDeps(), {
+            ...(q.connectionId && { connectionId: q.connectionId }),
+            ...(q.barcode && { barcode: q.barcode }),
+            ...(q.after && { after: q.after }),
+          }),
+        );
+      },
+    ],
   ]);
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

@@ -234,6 +234,8 @@ export interface InventoryRepository {
     barcodes: readonly string[],
     historyLimit: number,
   ): Promise<BarcodeState[]>;
+  /** Latest accepted values whose last send failed, oldest first: what the catalog sync sends again. */
+  listFailedIntents(connectionId: string, limit: number): Promise<KnownValue[]>;
   /** Barcodes of a connection, paged by barcode order (for the state route without a barcode). */
   listBarcodes(connectionId: string, after: string | null, limit: number): Promise<string[]>;
 }

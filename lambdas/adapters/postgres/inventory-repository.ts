@@ -73,6 +73,30 @@ export class PostgresInventoryRepository implements InventoryRepository {
     return known;
   }
 
+  async listFailedIntents(connectionId: string, limit: number): Promise<KnownValue[]> {
+    const rows = await this.db
+      .select({
+        barcode: inventoryIntent.barcode,
+        quantity: inventoryIntent.quantity,
+        salePrice: inventoryIntent.salePrice,
+        listPrice: inventoryIntent.listPrice,
+        status: inventoryIntent.status,
+        jobId: inventoryIntent.jobId,
+      })
+      .from(inventoryIntent)
+      .where(and(eq(inventoryIntent.connectionId, connectionId), eq(inventoryIntent.status, 'failed')))
+      .orderBy(inventoryIntent.updatedAt, inventoryIntent.barcode)
+      .limit(limit);
+    return rows.map((row) => ({
+      barcode: row.barcode,
+      quantity: row.quantity,
+      salePrice: centsOrNull(row.salePrice),
+      listPrice: centsOrNull(row.listPrice),
+      status: row.status,
+      jobId: row.jobId,
+    }));
+  }
+
   async applyBatchResult(
     input: { connectionId: string; jobId: string; batchRequestId: string; results: ItemResult[] },
     now: Date,

@@ -1,0 +1,15 @@
+import { createDatabase, databaseConfigFromEnv } from '../adapters/postgres/database';
+
+/**
+ * Run by a CDK Trigger on every deploy whose bundle changed: applies the committed SQL migrations
+ * through the Data API (retrying while a scaled-to-zero cluster resumes). A failure fails the deploy.
+ */
+export const handler = async () => {
+  const database = createDatabase(databaseConfigFromEnv(process.env));
+  try {
+    await database.migrate();
+    return { ok: true };
+  } finally {
+    await database.close();
+  }
+};
