@@ -25,6 +25,7 @@ import type { RateLimiter } from '../ports/rate-limiter';
 import type { ConnectionRepository, InventoryRepository, JobRepository } from '../ports/repositories';
 import type { SecretStore } from '../ports/secret-store';
 import { type AppLogger, createLogger } from './logger';
+import { createMetricsSink, type MetricsSink } from './observability';
 
 /** Everything the handlers need, built once per cold start (or once per local process). */
 export interface Container {
@@ -42,6 +43,7 @@ export interface Container {
   ids: IdGenerator;
   sleep: (ms: number) => Promise<void>;
   logger: AppLogger;
+  metrics: MetricsSink;
   writeEnabledEnv: boolean;
   forceWriteAllowed: boolean;
   allowCustomBaseUrl: boolean;
@@ -80,6 +82,7 @@ export function createContainer(env: Env, overrides: Partial<Container> = {}): C
       : new LocalSecretStore({ filePath: env.ECI_SECRETS_FILE });
   const stateMachineArn = env.CONFIRMATION_STATE_MACHINE_ARN;
   const logger = overrides.logger ?? createLogger(env);
+  const metrics = overrides.metrics ?? createMetricsSink(env);
   return {
     database,
     connections: new PostgresConnectionRepository(database.db),
@@ -89,7 +92,12 @@ export function createContainer(env: Env, overrides: Partial<Container> = {}): C
     queue: new SqsChunkQueue({ client: new SQSClient({}), queueUrl: env.PUSH_QUEUE_URL ?? '' }),
     secrets,
     rateLimiter: new DynamoDbRateLimiter({ client: dynamo, tableName: shortLivedTable }),
-    marketplace: new TrendyolHttpClient(),
+    marketplace: new TrendyolHttpClient({
+      onCall: ({ endpoint, kind, latencyMs }) => {
+        metrics.milliseconds('TrendyolLatency', latencyMs, { endpoint });
+        metrics.count('TrendyolCalls', 1, { endpoint, outcome: kind });
+      },
+    }),
     workflow: stateMachineArn
       ? new StepFunctionsConfirmationWorkflow({ client: new SFNClient({}), stateMachineArn })
       : missingWorkflow,
@@ -97,6 +105,7 @@ export function createContainer(env: Env, overrides: Partial<Container> = {}): C
     ids: createIdGenerator(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     logger,
+    metrics,
     writeEnabledEnv: envFlag(env.TRENDYOL_WRITE_ENABLED),
     forceWriteAllowed: envFlag(env.TRENDYOL_FORCE_WRITE_ALLOWED),
     allowCustomBaseUrl: envFlag(env.ALLOW_CUSTOM_BASE_URL),

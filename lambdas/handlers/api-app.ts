@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { MetricsSink } from '../composition/observability';
 import {
   type ConnectionDeps,
   createConnection,
@@ -28,6 +29,7 @@ export type ApiDeps = ConnectionDeps &
      * API keys and usage plan check the same header before the function runs, so it is left unset.
      */
     apiKey?: string;
+    metrics?: MetricsSink;
   };
 
 function sameKey(given: string, expected: string): boolean {
@@ -76,11 +78,17 @@ export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
       '/v1/inventory/push',
       async (event) => {
         const body = readJsonBody(event);
-        const result = await pushInventory(await resolveDeps(), body, {
+        const deps = await resolveDeps();
+        const result = await pushInventory(deps, body, {
           dryRun: queryFlag(event, 'dryRun'),
           force: queryFlag(event, 'force'),
           forceWrite: queryFlag(event, 'forceWrite'),
         });
+        const r = result.body;
+        deps.metrics?.count('ItemsPushed', r.changedCount);
+        deps.metrics?.count('ItemsSkipped', r.skippedCount);
+        deps.metrics?.count('ChunksDeduplicated', r.dedupCount);
+        deps.metrics?.count('ChunksScheduled', r.scheduledCount);
         return json(result.httpStatus, result.body);
       },
     ],

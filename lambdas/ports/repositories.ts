@@ -151,7 +151,10 @@ export interface JobRepository {
     summary: Record<string, unknown>,
     now: Date,
   ): Promise<void>;
-  /** Ends a job. `failed` also marks the job's still-current intents `failed` (with history). */
+  /**
+   * Ends a job, merging `summary` into the stored one. `failed` also marks the job's still-current
+   * intents `failed` (with history).
+   */
   finish(
     id: string,
     outcome: { status: 'success' | 'failed'; summary: Record<string, unknown>; error: JobError | null },

@@ -49,6 +49,7 @@ export class RetryableDeliveryError extends Error {
 
 export type ConsumeResult =
   | { outcome: 'already-finished' }
+  | { outcome: 'not-due'; notBefore: string }
   | { outcome: 'skipped'; note: string }
   | { outcome: 'accepted'; batchRequestId: string }
   | { outcome: 'confirmed-by-read-back' }
@@ -106,6 +107,12 @@ export async function consumeChunk(
   input: { jobId: string; receiveCount: number; maxReceiveCount: number },
 ): Promise<ConsumeResult> {
   const startedAtMs = deps.clock.now().getTime();
+  // A job waiting out Trendyol's 15-minute window gets a new message when it is released; a message
+  // arriving before that is a stale or duplicate delivery and must not send the body again.
+  const waiting = await deps.jobs.get(input.jobId);
+  if (waiting?.status === 'scheduled' && waiting.notBefore && Date.parse(waiting.notBefore) > startedAtMs) {
+    return { outcome: 'not-due', notBefore: waiting.notBefore };
+  }
   const job = await deps.jobs.startAttempt(input.jobId, deps.clock.now());
   if (!job) return { outcome: 'already-finished' };
   const connection = await deps.connections.get(job.connectionId);
@@ -292,6 +299,15 @@ async function handOff(
   batchRequestId: string,
   summary: Record<string, unknown>,
 ): Promise<ConsumeResult> {
+  // The connection state is written before the workflow starts, so whatever the poller records
+  // (it may settle within seconds) is never overwritten by this hand-off.
+  await deps.connections.updateState(
+    job.connectionId,
+    { lastStatus: 'SUCCESS', lastError: null, lastJobId: job.id },
+    deps.clock.now(),
+  );
+  // If starting fails the message is retried: the job is still running with its batch id, so the
+  // next delivery comes straight back here and never resends the body.
   await deps.workflow.start({
     connectionId: job.connectionId,
     jobId: job.id,
@@ -299,11 +315,6 @@ async function handOff(
     submittedAt: deps.clock.now().toISOString(),
   });
   await deps.jobs.finish(job.id, { status: 'success', summary, error: null }, deps.clock.now());
-  await deps.connections.updateState(
-    job.connectionId,
-    { lastStatus: 'SUCCESS', lastError: null, lastJobId: job.id },
-    deps.clock.now(),
-  );
   return { outcome: 'accepted', batchRequestId };
 }
 
@@ -335,15 +346,17 @@ async function resolveUnknownOutcome(
     return { outcome: 'confirmed-by-read-back' };
   }
   const notBefore = new Date(deps.clock.now().getTime() + DEDUP_WINDOW_MS + REVERT_MARGIN_MS);
-  await deps.jobs.reschedule(
-    job.id,
-    notBefore,
-    {
-      code: 'OUTCOME_UNKNOWN',
-      message:
-        'Trendyol refused this body as a repeat (15-minute rule) and read-back does not show it yet; ' +
-        `it will be sent again after ${notBefore.toISOString()}.`,
-    },
+  const error: JobError = {
+    code: 'OUTCOME_UNKNOWN',
+    message:
+      'Trendyol refused this body as a repeat (15-minute rule) and read-back does not show it yet; ' +
+      `it will be sent again after ${notBefore.toISOString()}.`,
+  };
+  await deps.jobs.reschedule(job.id, notBefore, error, deps.clock.now());
+  // Nothing is being sent any more: the connection must not stay RUNNING while the job waits.
+  await deps.connections.updateState(
+    connection.id,
+    { lastStatus: 'IDLE', lastError: error.message },
     deps.clock.now(),
   );
   return { outcome: 'rescheduled', notBefore: notBefore.toISOString() };

@@ -141,7 +141,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const inMemoryDatabase =
     options.inMemory && !options.overrides?.database ? { database: createDatabase({ kind: 'pglite' }) } : {};
-  container = createContainer(env, { workflow, ...inMemoryDatabase, ...options.overrides });
+  // In-memory stacks (tests, bench) have no log file; keep their output to errors only.
+  const quietLogger = logFile
+    ? {}
+    : {
+        logger: {
+          info: () => undefined,
+          warn: () => undefined,
+          error: (message: string, extra?: Record<string, unknown>) => console.error(message, extra ?? ''),
+        },
+      };
+  container = createContainer(env, { workflow, ...quietLogger, ...inMemoryDatabase, ...options.overrides });
   await container.database.migrate();
   provideContainer(container);
 

@@ -7,7 +7,21 @@ export interface ResumeRetryOptions {
   maxDelayMs?: number;
   /** Injectable so tests do not wait. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Told about every resume wait. The default writes one JSON line naming DatabaseResumingException,
+   * which the stack's metric filter counts for the "database resuming" alarm.
+   */
+  onResuming?: (info: { waitedMs: number; pauseMs: number }) => void;
 }
+
+const logResuming = (info: { waitedMs: number; pauseMs: number }) =>
+  console.warn(
+    JSON.stringify({
+      level: 'WARN',
+      message: 'DatabaseResumingException: Aurora is resuming, retrying',
+      ...info,
+    }),
+  );
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -34,6 +48,7 @@ export async function retryWhileResuming<T>(
     } catch (error) {
       if (!isDatabaseResuming(error) || waited >= maxWaitMs) throw error;
       const pause = Math.min(delay, maxDelayMs, maxWaitMs - waited);
+      (options.onResuming ?? logResuming)({ waitedMs: waited, pauseMs: pause });
       await sleep(pause);
       waited += pause;
       delay *= 2;

@@ -259,7 +259,8 @@ export class PostgresJobRepository implements JobRepository {
         .update(jobs)
         .set({
           status: outcome.status,
-          summary: outcome.summary,
+          // Merged, not replaced: the confirmation workflow may already have added its block.
+          summary: sql`COALESCE(${jobs.summary}, '{}'::jsonb) || ${JSON.stringify(outcome.summary)}::jsonb`,
           error: outcome.error,
           finishedAt: at,
           updatedAt: at,

@@ -173,9 +173,16 @@ describe('Data API driver', () => {
       .rejectsOnce(new DatabaseResumingException({ message: 'The database is resuming', $metadata: {} }))
       .rejectsOnce(new DatabaseResumingException({ message: 'The database is resuming', $metadata: {} }))
       .resolves({ records: [] });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(await new PostgresConnectionRepository(db).get('conn-1')).toBeUndefined();
     expect(rds.commandCalls(ExecuteStatementCommand)).toHaveLength(3);
     expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([500, 1000]);
+    // The "database resuming" alarm counts these lines through a metric filter.
+    expect(warn.mock.calls.map(([line]) => String(line))).toEqual([
+      expect.stringContaining('DatabaseResumingException'),
+      expect.stringContaining('DatabaseResumingException'),
+    ]);
+    warn.mockRestore();
   });
 
   it('gives up once the resume budget is spent', async () => {

@@ -1,0 +1,310 @@
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config/stage-config.js';
+import { ConfirmationWorkflow } from '../constructs/confirmation-workflow.js';
+import { EciFunction } from '../constructs/eci-function.js';
+import { Observability } from '../constructs/observability.js';
+
+/** Consumer timeout; the push queue's visibility timeout is derived from it (AWS: ≥ 6×). */
+export const CONSUMER_TIMEOUT = Duration.seconds(60);
+
+/** Redeliveries before a chunk lands in the DLQ. */
+export const MAX_RECEIVE_COUNT = 5;
+
+/** Messages per consumer invocation (FIFO event source mappings allow at most 10). */
+export const CONSUMER_BATCH_SIZE = 10;
+
+/** Secrets Manager name prefix of connection credentials for a stage. */
+export function connectionSecretPrefix(stage: string): string {
+  return `eci/${stage}/connections/`;
+}
+
+export interface ServiceStackProps extends StackProps {
+  readonly stage: StageConfig;
+  readonly cluster: rds.DatabaseCluster;
+  readonly databaseSecret: ISecret;
+  readonly databaseName: string;
+  readonly dedupTable: dynamodb.ITable;
+  readonly idempotencyTable: dynamodb.ITable;
+}
+
+/**
+ * Stateless part of a stage: API, functions, queue, confirmation workflow, schedules, alarms.
+ * It can be destroyed and redeployed at will; the data lives in the stateful stack.
+ */
+export class ServiceStack extends Stack {
+  readonly functions: {
+    readonly api: EciFunction;
+    readonly pushConsumer: EciFunction;
+    readonly pollBatch: EciFunction;
+    readonly catalogSync: EciFunction;
+    readonly releaseScheduled: EciFunction;
+  };
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly workflow: ConfirmationWorkflow;
+  readonly api: apigw.RestApi;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    const secretPrefix = connectionSecretPrefix(stage.name);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'PushDlq', {
+      fifo: true,
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy: stage.removalPolicy,
+    });
+    this.queue = new sqs.Queue(this, 'PushQueue', {
+      fifo: true,
+      // The producer sets the dedup id (the chunk body hash) itself; reverts are routed around it.
+      contentBasedDeduplication: false,
+      visibilityTimeout: Duration.seconds(CONSUMER_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+      removalPolicy: stage.removalPolicy,
+    });
+
+    const fn = (id: string, entry: string, description: string, timeout: Duration, memorySize = 512) =>
+      new EciFunction(this, id, { stage, entry, description, timeout, memorySize })
+        .setEnv('TRENDYOL_WRITE_ENABLED', String(stage.writeEnabled))
+        .setEnv('TRENDYOL_FORCE_WRITE_ALLOWED', String(stage.forceWriteAllowed))
+        .setEnv('ALLOW_CUSTOM_BASE_URL', String(stage.allowCustomBaseUrl))
+        .setEnv('CATALOG_SYNC_RATE_MINUTES', String(stage.catalogSyncRateMinutes))
+        .bindDatabase(props.cluster, props.databaseSecret, props.databaseName);
+
+    const pollBatch = fn(
+      'PollBatch',
+      'poll-batch.ts',
+      'Polls one Trendyol batch and records what Trendyol confirmed',
+      // It short-polls Trendyol for a few seconds inside one invocation (cheaper than transitions).
+      Duration.seconds(60),
+    )
+      .bindTable('IDEMPOTENCY_TABLE_NAME', props.idempotencyTable, 'readWrite')
+      .bindConnectionSecrets(secretPrefix, 'read');
+
+    this.workflow = new ConfirmationWorkflow(this, 'Confirmation', {
+      pollFunction: pollBatch.function,
+      logRetention: stage.logRetention,
+      removalPolicy: stage.removalPolicy,
+    });
+
+    const api = fn('Api', 'api.ts', 'ECI HTTP API', Duration.seconds(29))
+      .bindQueueSend(this.queue)
+      .bindTable('DEDUP_TABLE_NAME', props.dedupTable, 'readWrite')
+      .bindConnectionSecrets(secretPrefix, 'manage');
+
+    const pushConsumer = fn(
+      'PushConsumer',
+      'push-consumer.ts',
+      'Sends queued chunks to Trendyol',
+      CONSUMER_TIMEOUT,
+    )
+      .bindTable('DEDUP_TABLE_NAME', props.dedupTable, 'readWrite')
+      .bindTable('IDEMPOTENCY_TABLE_NAME', props.idempotencyTable, 'readWrite')
+      .bindConnectionSecrets(secretPrefix, 'read')
+      .bindStateMachineStart(this.workflow.stateMachine)
+      .bindQueueConsume(this.queue, {
+        batchSize: CONSUMER_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        maxConcurrency: stage.consumerMaxConcurrency,
+      });
+
+    const catalogSync = fn(
+      'CatalogSync',
+      'catalog-sync.ts',
+      'Pushes what changed in the catalog on a schedule',
+      Duration.minutes(5),
+    )
+      .bindQueueSend(this.queue)
+      .bindTable('DEDUP_TABLE_NAME', props.dedupTable, 'readWrite')
+      .bindConnectionSecrets(secretPrefix, 'read');
+
+    const releaseScheduled = fn(
+      'ReleaseScheduled',
+      'release-scheduled.ts',
+      'Enqueues deferred revert jobs whose 15-minute window has passed',
+      Duration.seconds(60),
+      256,
+    )
+      .bindQueueSend(this.queue)
+      .bindTable('DEDUP_TABLE_NAME', props.dedupTable, 'readWrite');
+
+    this.functions = { api, pushConsumer, pollBatch, catalogSync, releaseScheduled };
+
+    new events.Rule(this, 'CatalogSyncSchedule', {
+      description: `ECI ${stage.name}: catalog sync every ${stage.catalogSyncRateMinutes} min`,
+      schedule: events.Schedule.rate(Duration.minutes(stage.catalogSyncRateMinutes)),
+      targets: [
+        new targets.LambdaFunction(catalogSync.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(10),
+        }),
+      ],
+    });
+    new events.Rule(this, 'ReleaseScheduledSchedule', {
+      description: `ECI ${stage.name}: release deferred reverts every minute`,
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      // A missed minute is caught up by the next run; retrying would only pile up overlapping runs.
+      targets: [new targets.LambdaFunction(releaseScheduled.function, { retryAttempts: 0 })],
+    });
+
+    this.api = this.restApi(stage, api);
+
+    this.observability = new Observability(this, 'Observability', {
+      stage,
+      api: this.api,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      functions: this.functions,
+      databaseFunctions: Object.values(this.functions),
+      stateMachine: this.workflow.stateMachine,
+    });
+
+    new CfnOutput(this, 'ConfirmationStateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'PushQueueUrl', { value: this.queue.queueUrl });
+    new CfnOutput(this, 'PushDlqUrl', { value: this.deadLetterQueue.queueUrl });
+  }
+
+  private restApi(stage: StageConfig, handler: EciFunction): apigw.RestApi {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: stage.logRetention,
+      removalPolicy: stage.removalPolicy,
+    });
+    const api = new apigw.RestApi(this, 'RestApi', {
+      restApiName: `eci-${stage.name}`,
+      description: `ECI ${stage.name} HTTP API`,
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      apiKeySourceType: apigw.ApiKeySourceType.HEADER,
+      // The account-level role API Gateway needs to write execution logs. Retained: it is shared by
+      // every REST API in the account and region, and deleting it would break their logging.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: stage.removalPolicy,
+      deployOptions: {
+        stageName: stage.name,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        // Data trace would log request bodies, and connection bodies carry Trendyol credentials.
+        dataTraceEnabled: false,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+          caller: false,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: false,
+        }),
+        throttlingRateLimit: stage.apiThrottleRateLimit,
+        throttlingBurstLimit: stage.apiThrottleBurstLimit,
+      },
+    });
+
+    // API Gateway caps payloads at 10 MB (413 REQUEST_TOO_LARGE); the handler enforces ECI's own,
+    // smaller body limit and the per-route schemas (zod), so the validator here checks only the
+    // declared parameters. It exists so malformed requests never reach (and bill) the function.
+    const validator = api.addRequestValidator('RequestValidator', {
+      requestValidatorName: 'params-and-body',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const integration = new apigw.LambdaIntegration(handler.function, {
+      proxy: true,
+      timeout: Duration.seconds(29),
+    });
+
+    const health = api.root.addResource('health');
+    health.addMethod('GET', integration, { apiKeyRequired: false, requestValidator: validator });
+
+    const v1 = api.root.addResource('v1');
+    // An explicit {proxy+} resource rather than addProxy(): addProxy drops the request validator.
+    v1.addResource('{proxy+}').addMethod('ANY', integration, {
+      apiKeyRequired: true,
+      requestValidator: validator,
+      requestParameters: { 'method.request.path.proxy': true },
+    });
+
+    // Errors API Gateway answers itself get ECI's error body; a missing/wrong key is 401 as in the seed.
+    const errorBody = (code: string, message: string) => ({
+      'application/json': JSON.stringify({ ok: false, error: { code, message } }),
+    });
+    api.addGatewayResponse('InvalidApiKey', {
+      type: apigw.ResponseType.INVALID_API_KEY,
+      statusCode: '401',
+      templates: errorBody('UNAUTHORIZED', 'missing or invalid x-api-key'),
+    });
+    api.addGatewayResponse('MissingToken', {
+      type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      templates: errorBody('NOT_FOUND', 'no such route'),
+    });
+    api.addGatewayResponse('TooLarge', {
+      type: apigw.ResponseType.REQUEST_TOO_LARGE,
+      statusCode: '413',
+      templates: errorBody('PAYLOAD_TOO_LARGE', 'request body too large'),
+    });
+    api.addGatewayResponse('Throttled', {
+      type: apigw.ResponseType.THROTTLED,
+      statusCode: '429',
+      templates: errorBody('RATE_LIMITED', 'too many requests'),
+    });
+    api.addGatewayResponse('QuotaExceeded', {
+      type: apigw.ResponseType.QUOTA_EXCEEDED,
+      statusCode: '429',
+      templates: errorBody('RATE_LIMITED', 'quota exceeded'),
+    });
+
+    const key = api.addApiKey('DefaultKey', { description: `ECI ${stage.name} default client key` });
+    const plan = api.addUsagePlan('UsagePlan', {
+      name: `eci-${stage.name}`,
+      throttle: { rateLimit: stage.apiThrottleRateLimit, burstLimit: stage.apiThrottleBurstLimit },
+    });
+    plan.addApiKey(key);
+    plan.addApiStage({ stage: api.deploymentStage });
+
+    Validations.of(api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'No WAF: clients authenticate with API keys and the usage plan throttles them; WAF is a later cost decision.',
+      },
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          '/v1 is protected by API keys + usage plan (the compatibility contract); /health is public by design.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'Machine clients (ERP, shop backend, CLI) use API keys, not Cognito users.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'AWS managed policy scoped to what API Gateway needs to write its execution logs.',
+      },
+    );
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url });
+    new CfnOutput(this, 'ApiKeyId', {
+      value: key.keyId,
+      description: 'aws apigateway get-api-key --include-value --api-key <id> --query value --output text',
+    });
+    return api;
+  }
+}

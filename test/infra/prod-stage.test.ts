@@ -1,0 +1,3 @@
+import { defineStageSuite } from './stage-suite.js';
+
+defineStageSuite('prod');
