@@ -49,6 +49,8 @@ export interface Container {
   allowCustomBaseUrl: boolean;
   apiKey?: string;
   maxReceiveCount: number;
+  /** Powertools idempotency store for the consumer (IDEMPOTENCY_TABLE_NAME); absent → job state only. */
+  idempotency?: { tableName: string; client: DynamoDBClient };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -111,6 +113,9 @@ export function createContainer(env: Env, overrides: Partial<Container> = {}): C
     allowCustomBaseUrl: envFlag(env.ALLOW_CUSTOM_BASE_URL),
     ...(env.ECI_API_KEY && { apiKey: env.ECI_API_KEY }),
     maxReceiveCount: Number(env.PUSH_QUEUE_MAX_RECEIVE_COUNT ?? '5'),
+    ...(env.IDEMPOTENCY_TABLE_NAME && {
+      idempotency: { tableName: env.IDEMPOTENCY_TABLE_NAME, client: dynamo },
+    }),
     ...overrides,
   };
 }

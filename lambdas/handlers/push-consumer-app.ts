@@ -1,4 +1,7 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ChunkMessageBody } from '../ports/chunk-queue';
 import { type ConsumeDeps, consumeChunk } from '../use-cases/consume-chunk';
@@ -11,6 +14,12 @@ export interface ConsumerLogger {
 export interface ConsumerOptions {
   /** The queue's redrive maxReceiveCount: on the last delivery a failing job ends `failed`. @default 5 */
   maxReceiveCount: number;
+  /**
+   * Powertools idempotency on the SQS message id (DynamoDB, `id` key, `expiration` TTL): a message
+   * delivered twice, even concurrently, runs once; the second delivery gets the stored result. The
+   * job's own state (a finished job is only acknowledged) covers redelivery beyond the record's life.
+   */
+  idempotency?: { tableName: string; client: DynamoDBClient };
 }
 
 function parseBody(record: SQSRecord): ChunkMessageBody {
@@ -31,10 +40,20 @@ export function createPushConsumer(
   logger: ConsumerLogger,
   options: ConsumerOptions = { maxReceiveCount: 5 },
 ) {
+  const idempotencyConfig = new IdempotencyConfig({
+    eventKeyJmesPath: 'messageId',
+    expiresAfterSeconds: 3600,
+  });
+  const persistenceStore = options.idempotency
+    ? new DynamoDBPersistenceLayer({
+        tableName: options.idempotency.tableName,
+        awsSdkV3Client: options.idempotency.client,
+      })
+    : undefined;
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const deps = await resolveDeps();
     const processor = new SqsFifoPartialProcessorAsync();
-    const recordHandler = async (record: SQSRecord) => {
+    const handleRecord = async (record: SQSRecord) => {
       const { jobId, connectionId } = parseBody(record);
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
       try {
@@ -55,6 +74,10 @@ export function createPushConsumer(
         throw error;
       }
     };
+    idempotencyConfig.registerLambdaContext(context);
+    const recordHandler = persistenceStore
+      ? makeIdempotent(handleRecord, { persistenceStore, config: idempotencyConfig })
+      : handleRecord;
     return processPartialResponse(event, recordHandler, processor, {
       context,
       throwOnFullBatchFailure: false,

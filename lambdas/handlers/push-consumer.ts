@@ -8,5 +8,6 @@ export const handler = lambdaEntry(async (event: SQSEvent, context: Context) => 
   const container = await getContainer();
   return createPushConsumer(async () => container, container.logger, {
     maxReceiveCount: container.maxReceiveCount,
+    ...(container.idempotency && { idempotency: container.idempotency }),
   })(event, context);
 });

@@ -46,15 +46,16 @@ export async function startDynalite(options: { port?: number; path?: string } = 
 export async function ensureShortLivedTable(
   client: DynamoDBClient,
   tableName: string,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; partitionKey?: string; ttlAttribute?: string } = {},
 ): Promise<void> {
+  const key = options.partitionKey ?? 'pk';
   let status = await tableStatus(client, tableName);
   if (status === undefined) {
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
@@ -70,7 +71,7 @@ export async function ensureShortLivedTable(
     delayMs = Math.min(delayMs * 2, 1000);
     status = await tableStatus(client, tableName);
   }
-  await enableTtl(client, tableName);
+  await enableTtl(client, tableName, options.ttlAttribute ?? SHORT_LIVED_TTL_ATTRIBUTE);
 }
 
 async function tableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
@@ -83,7 +84,7 @@ async function tableStatus(client: DynamoDBClient, tableName: string): Promise<s
   }
 }
 
-async function enableTtl(client: DynamoDBClient, tableName: string): Promise<void> {
+async function enableTtl(client: DynamoDBClient, tableName: string, attribute: string): Promise<void> {
   try {
     const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
     const ttlStatus = current.TimeToLiveDescription?.TimeToLiveStatus;
@@ -91,7 +92,7 @@ async function enableTtl(client: DynamoDBClient, tableName: string): Promise<voi
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: SHORT_LIVED_TTL_ATTRIBUTE, Enabled: true },
+        TimeToLiveSpecification: { AttributeName: attribute, Enabled: true },
       }),
     );
   } catch {

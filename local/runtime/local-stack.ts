@@ -21,6 +21,7 @@ export const DEMO_CONNECTION_NAME = 'Demo (Trendyol simulator)';
 export const DEMO_SELLER = { sellerId: 100001, apiKey: 'demo-key', apiSecret: 'demo-secret' };
 export const DEFAULT_API_KEY = 'eci-local-dev-key';
 const SHORT_LIVED_TABLE = 'eci-local-short-lived';
+const IDEMPOTENCY_TABLE = 'eci-local-idempotency';
 const MAX_RECEIVE_COUNT = 5;
 
 export interface LocalStackOptions {
@@ -105,6 +106,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     DEDUP_TABLE_NAME: SHORT_LIVED_TABLE,
+    IDEMPOTENCY_TABLE_NAME: IDEMPOTENCY_TABLE,
     PUSH_QUEUE_URL: sqs.queueUrl,
     PUSH_QUEUE_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
     ECI_DATA_DIR: dataDir ?? '',
@@ -122,6 +124,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
   const dynamoClient = new DynamoDBClient(localAwsClientConfig(dynamo.endpoint));
   await ensureShortLivedTable(dynamoClient, SHORT_LIVED_TABLE);
+  await ensureShortLivedTable(dynamoClient, IDEMPOTENCY_TABLE, {
+    partitionKey: 'id',
+    ttlAttribute: 'expiration',
+  });
 
   const definition = await loadConfirmationDefinition();
   let container!: Container;
@@ -181,7 +187,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     client: sqsClient,
     queueUrl: sqs.queueUrl,
     queueArn: 'arn:aws:sqs:us-east-1:123456789012:eci-push.fifo',
-    handler: createPushConsumer(async () => container, logger, { maxReceiveCount: MAX_RECEIVE_COUNT }),
+    handler: createPushConsumer(async () => container, logger, {
+      maxReceiveCount: MAX_RECEIVE_COUNT,
+      ...(container.idempotency && { idempotency: container.idempotency }),
+    }),
     onError: (error) => logger.error('event source error', { error: String(error) }),
   });
   if (options.autoConsume ?? true) eventSource.start();

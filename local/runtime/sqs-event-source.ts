@@ -6,7 +6,7 @@ export interface SqsEventSourceOptions {
   client: SQSClient;
   queueUrl: string;
   queueArn: string;
-  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined | void>;
+  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
   /** Lambda's FIFO limit is 10. @default 10 */
   batchSize?: number;
   /** Long-poll wait per receive, seconds. @default 1 */
