@@ -37,6 +37,34 @@ function failureReasonsOf(value: unknown): string[] | null {
   return parsed.map((reason) => (typeof reason === 'string' ? reason : JSON.stringify(reason)));
 }
 
+/** The intent columns that make a KnownValue (the diff's view of a barcode). */
+const knownValueColumns = {
+  barcode: inventoryIntent.barcode,
+  quantity: inventoryIntent.quantity,
+  salePrice: inventoryIntent.salePrice,
+  listPrice: inventoryIntent.listPrice,
+  status: inventoryIntent.status,
+  jobId: inventoryIntent.jobId,
+};
+
+function toKnownValue(row: {
+  barcode: string;
+  quantity: number | null;
+  salePrice: string | null;
+  listPrice: string | null;
+  status: KnownValue['status'];
+  jobId: string;
+}): KnownValue {
+  return {
+    barcode: row.barcode,
+    quantity: row.quantity,
+    salePrice: centsOrNull(row.salePrice),
+    listPrice: centsOrNull(row.listPrice),
+    status: row.status,
+    jobId: row.jobId,
+  };
+}
+
 export class PostgresInventoryRepository implements InventoryRepository {
   constructor(private readonly db: Database) {}
 
@@ -44,14 +72,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
     const known = new Map<string, KnownValue>();
     for (const batch of chunked(uniqueBarcodes(barcodes), LIST_BATCH_SIZE)) {
       const rows = await this.db
-        .select({
-          barcode: inventoryIntent.barcode,
-          quantity: inventoryIntent.quantity,
-          salePrice: inventoryIntent.salePrice,
-          listPrice: inventoryIntent.listPrice,
-          status: inventoryIntent.status,
-          jobId: inventoryIntent.jobId,
-        })
+        .select(knownValueColumns)
         .from(inventoryIntent)
         .where(
           and(
@@ -59,42 +80,19 @@ export class PostgresInventoryRepository implements InventoryRepository {
             sql`${inventoryIntent.barcode} IN ${inList(batch)}`,
           ),
         );
-      for (const row of rows) {
-        known.set(row.barcode, {
-          barcode: row.barcode,
-          quantity: row.quantity,
-          salePrice: centsOrNull(row.salePrice),
-          listPrice: centsOrNull(row.listPrice),
-          status: row.status,
-          jobId: row.jobId,
-        });
-      }
+      for (const row of rows) known.set(row.barcode, toKnownValue(row));
     }
     return known;
   }
 
   async listFailedIntents(connectionId: string, limit: number): Promise<KnownValue[]> {
     const rows = await this.db
-      .select({
-        barcode: inventoryIntent.barcode,
-        quantity: inventoryIntent.quantity,
-        salePrice: inventoryIntent.salePrice,
-        listPrice: inventoryIntent.listPrice,
-        status: inventoryIntent.status,
-        jobId: inventoryIntent.jobId,
-      })
+      .select(knownValueColumns)
       .from(inventoryIntent)
       .where(and(eq(inventoryIntent.connectionId, connectionId), eq(inventoryIntent.status, 'failed')))
       .orderBy(inventoryIntent.updatedAt, inventoryIntent.barcode)
       .limit(limit);
-    return rows.map((row) => ({
-      barcode: row.barcode,
-      quantity: row.quantity,
-      salePrice: centsOrNull(row.salePrice),
-      listPrice: centsOrNull(row.listPrice),
-      status: row.status,
-      jobId: row.jobId,
-    }));
+    return rows.map(toKnownValue);
   }
 
   async applyBatchResult(
@@ -232,15 +230,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
           ),
         );
       for (const row of intentRows) {
-        inFlight.set(row.barcode, {
-          barcode: row.barcode,
-          quantity: row.quantity,
-          salePrice: centsOrNull(row.salePrice),
-          listPrice: centsOrNull(row.listPrice),
-          status: row.status,
-          jobId: row.jobId,
-          acceptedAt: toIso(row.acceptedAt),
-        });
+        inFlight.set(row.barcode, { ...toKnownValue(row), acceptedAt: toIso(row.acceptedAt) });
       }
       if (historyLimit <= 0) continue;
       const historyRows = await queryRows(
