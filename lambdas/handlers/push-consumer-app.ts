@@ -4,7 +4,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ChunkMessageBody } from '../ports/chunk-queue';
-import { type ConsumeDeps, consumeChunk } from '../use-cases/consume-chunk';
+import { type ConsumeDeps, consumeChunk, failExhaustedJob } from '../use-cases/consume-chunk';
 
 export interface ConsumerLogger {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -78,9 +78,19 @@ export function createPushConsumer(
     const recordHandler = persistenceStore
       ? makeIdempotent(handleRecord, { persistenceStore, config: idempotencyConfig })
       : handleRecord;
-    return processPartialResponse(event, recordHandler, processor, {
+    const response = await processPartialResponse(event, recordHandler, processor, {
       context,
       throwOnFullBatchFailure: false,
     });
+    // FIFO: after a failure the rest of the batch is failed unprocessed, yet SQS counts the receive.
+    // A record skipped on its last receive goes to the DLQ; its job must say so.
+    const failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    for (const record of event.Records) {
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      if (!failedIds.has(record.messageId) || receiveCount < options.maxReceiveCount) continue;
+      const { jobId } = parseBody(record);
+      await failExhaustedJob(deps, jobId, receiveCount);
+    }
+    return response;
   };
 }

@@ -1,5 +1,6 @@
 import { REVERT_MARGIN_MS } from '../domain/dedup-decision';
 import { DEDUP_WINDOW_MS } from '../domain/inventory-item';
+import { trendyolWriteBudgets } from '../domain/rate-budget';
 import { decideWriteGate } from '../domain/write-gate';
 import type { Clock } from '../ports/clock';
 import type { ConfirmationWorkflow } from '../ports/confirmation-workflow';
@@ -56,8 +57,6 @@ export type ConsumeResult =
   | { outcome: 'rescheduled'; notBefore: string }
   | { outcome: 'failed'; code: string };
 
-/** Burst limit per endpoint (confirmed by Trendyol): 50 requests in 10 s. */
-const BURST_LIMIT = { limit: 50, windowMs: 10_000 };
 const BACKOFF_BASE_MS = 1000;
 
 function backoffMs(attempt: number): number {
@@ -276,7 +275,8 @@ function describeRetryable(outcome: UpdateOutcome | undefined): string {
 
 async function acquireSendSlot(deps: ConsumeDeps, connection: Connection) {
   const key = `trendyol#${connection.sellerId}#price-and-inventory`;
-  const limits = [BURST_LIMIT, { limit: connection.writeRateLimitPerMinute, windowMs: 60_000 }];
+  // Trendyol counts rolling windows; the shared limiter counts fixed ones, sized so they never exceed them.
+  const limits = trendyolWriteBudgets(connection.writeRateLimitPerMinute);
   const maxWait = deps.maxInlineWaitMs ?? 15_000;
   let waited = 0;
   for (;;) {
@@ -360,4 +360,28 @@ async function resolveUnknownOutcome(
     deps.clock.now(),
   );
   return { outcome: 'rescheduled', notBefore: notBefore.toISOString() };
+}
+
+/**
+ * Ends a job whose message is leaving for the DLQ without a final attempt of its own (it was skipped
+ * behind a failing chunk of the same seller). A job already finished is left as it is.
+ */
+export async function failExhaustedJob(
+  deps: ConsumeDeps,
+  jobId: string,
+  receiveCount: number,
+): Promise<void> {
+  const job = await deps.jobs.get(jobId);
+  if (!job || job.status === 'success' || job.status === 'failed' || job.status === 'scheduled') return;
+  const message = `Gave up after ${receiveCount} deliveries; the message is in the dead-letter queue.`;
+  await deps.jobs.finish(
+    jobId,
+    { status: 'failed', summary: { note: message }, error: { code: 'RETRIES_EXHAUSTED', message } },
+    deps.clock.now(),
+  );
+  await deps.connections.updateState(
+    job.connectionId,
+    { lastStatus: 'FAILED', lastError: message, lastJobId: jobId },
+    deps.clock.now(),
+  );
 }

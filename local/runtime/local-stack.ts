@@ -2,7 +2,7 @@ import '../polyfills';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDatabase } from '../../lambdas/adapters/postgres/database';
 import type { Container } from '../../lambdas/composition/container';
 import { createContainer, provideContainer } from '../../lambdas/composition/container';
@@ -201,12 +201,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const releaseTimer = setInterval(release, options.releaseIntervalMs ?? 15_000);
 
+  const messagesLeft = async () => {
+    const out = await sqsClient.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: sqs.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  };
+  // Done when nothing is queued, nothing waits out a visibility timeout, and no execution runs.
   const settle = async (timeoutMs = 60_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const seen = await eventSource.pollOnce();
       await workflow.drain();
-      if (seen === 0 && eventSource.idle) return;
+      if (seen === 0 && eventSource.idle && (await messagesLeft()) === 0) return;
       if (Date.now() > deadline) throw new Error('local stack did not settle in time');
     }
   };

@@ -48,6 +48,8 @@ export class SqsEventSource {
         QueueUrl: queueUrl,
         MaxNumberOfMessages: this.options.batchSize ?? 10,
         WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
+        // local-aws-sqs fills system attributes (ApproximateReceiveCount…) only for the older field.
+        AttributeNames: ['All'],
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),

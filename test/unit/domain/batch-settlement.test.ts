@@ -47,7 +47,9 @@ describe('nextPollWaitSeconds', () => {
   const at = (ms: number) => new Date(submitted.getTime() + ms);
 
   it('backs off along the schedule, then holds the longest wait', () => {
-    const waits = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((attempt) => nextPollWaitSeconds(attempt, submitted, at(60_000)));
+    const waits = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((attempt) =>
+      nextPollWaitSeconds(attempt, submitted, at(60_000)),
+    );
     expect(waits).toEqual([...POLL_WAITS_SECONDS, 900, 900]);
   });
 
