@@ -3,13 +3,7 @@ import { toIssues } from '../domain/push-request';
 import { ValidationError } from '../domain/validation-error';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
-import type {
-  Connection,
-  ConnectionRepository,
-  ConnectionState,
-  Job,
-  JobRepository,
-} from '../ports/repositories';
+import type { Connection, ConnectionRepository, Job, JobRepository } from '../ports/repositories';
 import type { SecretStore } from '../ports/secret-store';
 import { notFound } from './errors';
 import { toJobView } from './jobs';
@@ -185,17 +179,6 @@ export async function updateConnection(deps: ConnectionDeps, id: string, body: u
   return toConnectionView(updated ?? existing);
 }
 
-function emptyState(connection: Connection): ConnectionState {
-  return {
-    lastAttemptAt: null,
-    lastSuccessAt: null,
-    lastStatus: 'IDLE',
-    lastJobId: null,
-    lastError: null,
-    updatedAt: connection.updatedAt,
-  };
-}
-
 function toLastJobView(job: Job | undefined) {
   if (!job) return null;
   const { id, type, status, startedAt, finishedAt, summary, error, createdAt } = toJobView(job);
@@ -208,9 +191,7 @@ export async function getConnectionStatus(deps: Pick<ConnectionDeps, 'connection
     deps.connections.getState(id),
     deps.jobs.latestForConnection(id),
   ]);
-  return {
-    connection: toConnectionSummary(connection),
-    state: state ?? emptyState(connection),
-    lastJob: toLastJobView(lastJob),
-  };
+  // The repository answers IDLE defaults for a connection without jobs; undefined means it just vanished.
+  if (!state) throw notFound('CONNECTION_NOT_FOUND', `Connection ${id} does not exist.`);
+  return { connection: toConnectionSummary(connection), state, lastJob: toLastJobView(lastJob) };
 }
