@@ -1,11 +1,35 @@
 import { randomBytes } from 'node:crypto';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import type { ResumeRetryOptions } from '../../lambdas/adapters/postgres/data-api-retry';
 import { createDatabase, type Database } from '../../lambdas/adapters/postgres/database';
+import { type DataApiOnPglite, mockDataApiOnPglite } from './data-api-over-pglite';
+
+export type TestDriver = 'pglite' | 'node-postgres' | 'data-api';
+
+export interface TestDatabaseOptions {
+  /**
+   * Defaults to ECI_TEST_DB_DRIVER, else node-postgres when DATABASE_URL is set, else PGlite.
+   * `data-api` is Drizzle's Data API driver answered by the stand-in over an in-memory PGlite.
+   */
+  driver?: TestDriver;
+  /** Data API only: the resume retry's options (tests pass a fake sleep). */
+  retry?: ResumeRetryOptions;
+}
+
+export const DATA_API_TEST_TARGET = {
+  resourceArn: 'arn:aws:rds:eu-central-1:123456789012:cluster:eci-test',
+  secretArn: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:eci-test-db',
+  database: 'eci',
+};
 
 export interface TestDatabase {
-  kind: 'pglite' | 'node-postgres';
+  kind: TestDriver;
   db: Database;
+  /** Set for the `data-api` driver: the mocked client's calls, and a way to pause the cluster. */
+  dataApi?: DataApiOnPglite;
   /** Empties every table and restarts the sequences (cheaper than a fresh engine per test). */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -23,11 +47,15 @@ const TABLES = [
 /**
  * A migrated database for one test file. With DATABASE_URL set it is a fresh database on that server
  * (created here and dropped on close, so test files running in parallel never share tables);
- * otherwise an in-memory PGlite.
+ * otherwise an in-memory PGlite. The `data-api` driver (option or ECI_TEST_DB_DRIVER=data-api) is
+ * Drizzle's Data API driver over the aws-sdk-client-mock stand-in backed by an in-memory PGlite.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
-  if (!url) {
+  const driver = options.driver ?? testDriverFromEnv(process.env.ECI_TEST_DB_DRIVER);
+  if (driver === 'data-api') return createDataApiTestDatabase(options.retry);
+  if (driver === 'node-postgres' && !url) throw new Error('the node-postgres test driver needs DATABASE_URL');
+  if (driver === 'pglite' || !url) {
     const handle = createDatabase({ kind: 'pglite' });
     await handle.migrate();
     return { kind: 'pglite', db: handle.db, reset: () => truncateAll(handle.db), close: handle.close };
@@ -52,6 +80,41 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     close: async () => {
       await handle.close();
       await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+function testDriverFromEnv(value: string | undefined): TestDriver | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'pglite' || value === 'node-postgres' || value === 'data-api') return value;
+  throw new Error(`ECI_TEST_DB_DRIVER must be pglite, node-postgres or data-api, not ${value}`);
+}
+
+/** Migrated through the Data API path itself: Drizzle's Data API migrator over the stand-in. */
+async function createDataApiTestDatabase(retry: ResumeRetryOptions | undefined): Promise<TestDatabase> {
+  const engine = new PGlite();
+  const client = new RDSDataClient({
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  // Mocked before createDatabase wraps `send` with the resume retry, so the retry runs over the mock.
+  const dataApi = await mockDataApiOnPglite(client, engine);
+  const handle = createDatabase({ kind: 'data-api', ...DATA_API_TEST_TARGET, client, retry });
+  try {
+    await handle.migrate();
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  return {
+    kind: 'data-api',
+    db: handle.db,
+    dataApi,
+    reset: () => truncateAll(handle.db),
+    close: async () => {
+      await handle.close();
+      client.destroy();
+      await engine.close();
     },
   };
 }

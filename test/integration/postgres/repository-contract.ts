@@ -1,0 +1,361 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PostgresConnectionRepository } from '../../../lambdas/adapters/postgres/connection-repository';
+import { PostgresInventoryRepository } from '../../../lambdas/adapters/postgres/inventory-repository';
+import { PostgresJobRepository } from '../../../lambdas/adapters/postgres/job-repository';
+import type { TestDatabase } from '../../support/test-database';
+import { at, newConnection, pushJob, T0 } from './fixtures';
+
+/**
+ * The connection and job repositories against a migrated database.
+ * Run once per driver from thin test files, so every driver answers the same assertions.
+ */
+export function repositoryContract(label: string, open: () => Promise<TestDatabase>): void {
+  describe(`on ${label}`, () => {
+    let testDb: TestDatabase;
+    let connections: PostgresConnectionRepository;
+    let jobs: PostgresJobRepository;
+    let inventory: PostgresInventoryRepository;
+
+    beforeAll(async () => {
+      testDb = await open();
+      connections = new PostgresConnectionRepository(testDb.db);
+      jobs = new PostgresJobRepository(testDb.db);
+      inventory = new PostgresInventoryRepository(testDb.db);
+    });
+    afterAll(async () => {
+      await testDb?.close();
+    });
+    beforeEach(async () => {
+      await testDb.reset();
+    });
+
+    describe('ConnectionRepository', () => {
+      it('creates, lists, gets and updates connections with ISO timestamps', async () => {
+        const created = await connections.create(newConnection('conn-1'), T0);
+        expect(created).toEqual({
+          ...newConnection('conn-1'),
+          createdAt: T0.toISOString(),
+          updatedAt: T0.toISOString(),
+        });
+        await connections.create({ ...newConnection('conn-2'), integratorName: 'SelfIntegration' }, at(1000));
+
+        const all = await connections.list();
+        expect(all.map((c) => c.id)).toEqual(['conn-1', 'conn-2']);
+        expect(all[1]?.integratorName).toBe('SelfIntegration');
+        expect(await connections.get('missing')).toBeUndefined();
+
+        const updated = await connections.update('conn-1', { name: 'Renamed', status: 'paused' }, at(5000));
+        expect(updated).toMatchObject({ name: 'Renamed', status: 'paused', secretRef: 'secret/conn-1' });
+        expect(updated?.createdAt).toBe(T0.toISOString());
+        expect(updated?.updatedAt).toBe(at(5000).toISOString());
+        expect(await connections.update('missing', { name: 'x' }, T0)).toBeUndefined();
+      });
+
+      it('starts IDLE and merges state patches field by field', async () => {
+        await connections.create(newConnection(), T0);
+        expect(await connections.getState('conn-1')).toEqual({
+          lastAttemptAt: null,
+          lastSuccessAt: null,
+          lastStatus: 'IDLE',
+          lastJobId: null,
+          lastError: null,
+          updatedAt: T0.toISOString(),
+        });
+        expect(await connections.getState('missing')).toBeUndefined();
+
+        await connections.updateState(
+          'conn-1',
+          { lastStatus: 'RUNNING', lastAttemptAt: at(1).toISOString(), lastJobId: 'job-1' },
+          at(2),
+        );
+        await connections.updateState('conn-1', { lastStatus: 'ERROR', lastError: 'HTTP 401' }, at(3));
+        expect(await connections.getState('conn-1')).toEqual({
+          lastAttemptAt: at(1).toISOString(),
+          lastSuccessAt: null,
+          lastStatus: 'ERROR',
+          lastJobId: 'job-1',
+          lastError: 'HTTP 401',
+          updatedAt: at(3).toISOString(),
+        });
+        await connections.updateState('conn-1', { lastError: null, lastStatus: 'SUCCESS' }, at(4));
+        expect(await connections.getState('conn-1')).toMatchObject({ lastError: null, lastJobId: 'job-1' });
+      });
+
+      it('recreates a missing state row on update', async () => {
+        await connections.create(newConnection(), T0);
+        await testDb.db.execute(sql`DELETE FROM connection_state`);
+        await connections.updateState(
+          'conn-1',
+          { lastStatus: 'SUCCESS', lastSuccessAt: at(9).toISOString() },
+          at(10),
+        );
+        expect(await connections.getState('conn-1')).toMatchObject({
+          lastStatus: 'SUCCESS',
+          lastSuccessAt: at(9).toISOString(),
+          lastAttemptAt: null,
+        });
+      });
+    });
+
+    describe('JobRepository', () => {
+      beforeEach(async () => {
+        await connections.create(newConnection(), T0);
+      });
+
+      it('creates the jobs of a push with increasing seq, intents and pushed history in one transaction', async () => {
+        const created = await jobs.createPushJobs(
+          [
+            pushJob('job-a', [{ barcode: 'A', quantity: 1, salePrice: 11285, listPrice: 12000 }]),
+            pushJob('job-b', [{ barcode: 'B', quantity: 2 }], { chunkIndex: 1 }),
+            pushJob('job-dry', [{ barcode: 'C', quantity: 3 }], { chunkIndex: 2, recordsIntent: false }),
+          ],
+          T0,
+        );
+        expect(created.map((j) => j.seq)).toEqual([1, 2, 3]);
+        const later = await jobs.createPushJobs(
+          [pushJob('job-c', [{ barcode: 'A', quantity: 5 }])],
+          at(1000),
+        );
+        expect(later[0]?.seq).toBe(4);
+
+        const stored = await jobs.get('job-a');
+        expect(stored).toEqual(created[0]);
+        expect(stored).toMatchObject({
+          type: 'TRENDYOL_PUSH_PRICE_STOCK',
+          status: 'queued',
+          attempts: 0,
+          itemCount: 1,
+          items: [{ barcode: 'A', quantity: 1, salePrice: 11285, listPrice: 12000 }],
+          createdAt: T0.toISOString(),
+        });
+
+        const known = await inventory.findKnownValues('conn-1', ['A', 'B', 'C']);
+        // A: the newer job's quantity, prices kept from the earlier accepted value; C was a dry run.
+        expect(known.get('A')).toEqual({
+          barcode: 'A',
+          quantity: 5,
+          salePrice: 11285,
+          listPrice: 12000,
+          status: 'pending',
+          jobId: 'job-c',
+        });
+        expect(known.get('B')).toMatchObject({
+          quantity: 2,
+          salePrice: null,
+          status: 'pending',
+          jobId: 'job-b',
+        });
+        expect(known.has('C')).toBe(false);
+
+        const [state] = await inventory.getBarcodeStates('conn-1', ['A'], 10);
+        expect(state?.history.map((h) => [h.event, h.jobId, h.quantity])).toEqual([
+          ['pushed', 'job-c', 5],
+          ['superseded', 'job-a', 1],
+          ['pushed', 'job-a', 1],
+        ]);
+        expect(state?.inFlight).toMatchObject({
+          jobId: 'job-c',
+          status: 'pending',
+          acceptedAt: at(1000).toISOString(),
+        });
+      });
+
+      it('rolls back the whole push when one job fails to insert', async () => {
+        await jobs.createPushJobs([pushJob('job-a', [{ barcode: 'A', quantity: 1 }])], T0);
+        await expect(
+          jobs.createPushJobs(
+            [
+              pushJob('job-new', [{ barcode: 'N', quantity: 1 }]),
+              pushJob('job-a', [{ barcode: 'A', quantity: 2 }]),
+            ],
+            at(1),
+          ),
+        ).rejects.toThrow();
+        expect(await jobs.get('job-new')).toBeUndefined();
+        const known = await inventory.findKnownValues('conn-1', ['A', 'N']);
+        expect(known.get('A')?.quantity).toBe(1);
+        expect(known.has('N')).toBe(false);
+      });
+
+      it('counts attempts and refuses to restart a finished job', async () => {
+        await jobs.createPushJobs([pushJob('job-a', [{ barcode: 'A', quantity: 1 }])], T0);
+        const first = await jobs.startAttempt('job-a', at(1));
+        expect(first).toMatchObject({ status: 'running', attempts: 1, startedAt: at(1).toISOString() });
+        await jobs.requeue('job-a', { code: 'HTTP_503', message: 'unavailable' }, at(2));
+        expect(await jobs.get('job-a')).toMatchObject({ status: 'queued', error: { code: 'HTTP_503' } });
+        const second = await jobs.startAttempt('job-a', at(3));
+        expect(second).toMatchObject({ status: 'running', attempts: 2, startedAt: at(1).toISOString() });
+
+        await jobs.finish('job-a', { status: 'success', summary: { note: 'done' }, error: null }, at(4));
+        expect(await jobs.startAttempt('job-a', at(5))).toBeUndefined();
+        expect(await jobs.get('job-a')).toMatchObject({
+          status: 'success',
+          attempts: 2,
+          finishedAt: at(4).toISOString(),
+          summary: { note: 'done' },
+        });
+        expect(await jobs.startAttempt('missing', at(5))).toBeUndefined();
+      });
+
+      it('records acceptance (intents → sent) and merges the summary', async () => {
+        await jobs.createPushJobs(
+          [
+            pushJob('job-a', [
+              { barcode: 'A', quantity: 1 },
+              { barcode: 'B', quantity: 2 },
+            ]),
+          ],
+          T0,
+        );
+        await jobs.startAttempt('job-a', at(1));
+        await jobs.recordAccepted(
+          'job-a',
+          'batch-1',
+          { bodyHash: 'hash-job-a', batchRequestId: 'batch-1' },
+          at(2),
+        );
+        await jobs.recordAccepted(
+          'job-a',
+          'batch-1',
+          { bodyHash: 'hash-job-a', batchRequestId: 'batch-1' },
+          at(3),
+        );
+        await jobs.mergeSummary('job-a', { confirmedUpserted: 2 }, at(4));
+
+        const job = await jobs.findByBatchRequestId('batch-1');
+        expect(job).toMatchObject({
+          id: 'job-a',
+          status: 'running',
+          batchRequestId: 'batch-1',
+          summary: { bodyHash: 'hash-job-a', batchRequestId: 'batch-1', confirmedUpserted: 2 },
+        });
+        expect(await jobs.findByBatchRequestId('nope')).toBeUndefined();
+        const known = await inventory.findKnownValues('conn-1', ['A', 'B']);
+        expect([...known.values()].map((k) => k.status)).toEqual(['sent', 'sent']);
+        const [state] = await inventory.getBarcodeStates('conn-1', ['A'], 10);
+        expect(state?.history.map((h) => [h.event, h.batchRequestId])).toEqual([
+          ['sent', 'batch-1'],
+          ['pushed', null],
+        ]);
+        expect((await jobs.latestForConnection('conn-1'))?.id).toBe('job-a');
+      });
+
+      it('marks the intents of a failed job failed with the error message in history', async () => {
+        await jobs.createPushJobs(
+          [
+            pushJob('job-a', [
+              { barcode: 'A', quantity: 1 },
+              { barcode: 'B', quantity: 2 },
+            ]),
+          ],
+          T0,
+        );
+        // B is pushed again by a newer job: only A is still job-a's current intent.
+        await jobs.createPushJobs([pushJob('job-b', [{ barcode: 'B', quantity: 3 }])], at(1));
+        await jobs.finish(
+          'job-a',
+          { status: 'failed', summary: {}, error: { code: 'HTTP_400', message: 'bad request' } },
+          at(2),
+        );
+        const known = await inventory.findKnownValues('conn-1', ['A', 'B']);
+        expect(known.get('A')).toMatchObject({ status: 'failed', jobId: 'job-a' });
+        expect(known.get('B')).toMatchObject({ status: 'pending', jobId: 'job-b' });
+        const [a] = await inventory.getBarcodeStates('conn-1', ['A'], 1);
+        expect(a?.history).toEqual([
+          {
+            barcode: 'A',
+            event: 'failed',
+            jobId: 'job-a',
+            batchRequestId: null,
+            quantity: 1,
+            salePrice: null,
+            listPrice: null,
+            failureReasons: ['bad request'],
+            at: at(2).toISOString(),
+          },
+        ]);
+        expect(await jobs.get('job-a')).toMatchObject({
+          status: 'failed',
+          error: { message: 'bad request' },
+        });
+      });
+
+      it('lists due scheduled jobs oldest first, reschedules and releases them narrowed', async () => {
+        await jobs.createPushJobs(
+          [
+            pushJob('job-s2', [{ barcode: 'A', quantity: 1 }], { status: 'scheduled', notBefore: at(2000) }),
+            pushJob(
+              'job-s1',
+              [
+                { barcode: 'B', quantity: 1 },
+                { barcode: 'C', quantity: 1 },
+              ],
+              {
+                status: 'scheduled',
+                notBefore: at(1000),
+                chunkIndex: 1,
+              },
+            ),
+            pushJob('job-later', [{ barcode: 'D', quantity: 1 }], {
+              status: 'scheduled',
+              notBefore: at(60_000),
+            }),
+          ],
+          T0,
+        );
+        const due = await jobs.listDueScheduled(at(5000), 10);
+        expect(due.map((j) => j.id)).toEqual(['job-s1', 'job-s2']);
+        expect(due[0]?.notBefore).toBe(at(1000).toISOString());
+        expect((await jobs.listDueScheduled(at(5000), 1)).map((j) => j.id)).toEqual(['job-s1']);
+
+        const narrowed = [{ barcode: 'B', quantity: 1 }];
+        await jobs.releaseScheduled(
+          'job-s1',
+          { items: narrowed, body: '{"items":[B]}', bodyHash: 'h2' },
+          at(6000),
+        );
+        expect(await jobs.get('job-s1')).toMatchObject({
+          status: 'queued',
+          items: narrowed,
+          itemCount: 1,
+          body: '{"items":[B]}',
+          bodyHash: 'h2',
+        });
+        expect((await jobs.listDueScheduled(at(5000), 10)).map((j) => j.id)).toEqual(['job-s2']);
+
+        await jobs.startAttempt('job-s1', at(7000));
+        await jobs.reschedule(
+          'job-s1',
+          at(900_000),
+          { code: 'DEDUP_WINDOW', message: 'outcome unknown' },
+          at(8000),
+        );
+        expect(await jobs.get('job-s1')).toMatchObject({
+          status: 'scheduled',
+          notBefore: at(900_000).toISOString(),
+          error: { code: 'DEDUP_WINDOW' },
+        });
+        expect((await jobs.listDueScheduled(at(900_000), 10)).map((j) => j.id)).toEqual([
+          'job-s2',
+          'job-later',
+          'job-s1',
+        ]);
+      });
+
+      it('round-trips a 1,000-item chunk whose body is larger than a Data API row', async () => {
+        const items = Array.from({ length: 1000 }, (_, i) => ({
+          barcode: `869694700${String(i).padStart(4, '0')}`,
+          quantity: i,
+          salePrice: 100_000 + i,
+          listPrice: 200_000 + i,
+        }));
+        const [created] = await jobs.createPushJobs([pushJob('job-big', items)], T0);
+        expect(created?.body.length).toBeGreaterThan(64_000);
+        const stored = await jobs.get('job-big');
+        expect(stored?.body).toBe(created?.body);
+        expect(stored?.items).toEqual(items);
+      });
+    });
+  });
+}
