@@ -20,6 +20,7 @@ ECI local stack is up.
   data dir          ${stack.dataDir}   (delete it to start from scratch)
   logs              ${stack.logFile}
   demo connection   ${demoConnectionId}
+  resumed           ${stack.resumed.requeued} queued chunk(s), ${stack.resumed.followed} batch(es) to confirm
 
 Try it:
   curl -s ${apiUrl}/health

@@ -47,7 +47,7 @@ export interface ConnectionRepository {
   get(id: string): Promise<Connection | undefined>;
   update(
     id: string,
-    patch: Partial<Pick<Connection, 'name' | 'status' | 'secretRef'>>,
+    patch: Partial<Pick<Connection, 'name' | 'status' | 'secretRef' | 'baseUrl'>>,
     now: Date,
   ): Promise<Connection | undefined>;
   /** Absent fields keep their value; the row is created on first use with lastStatus IDLE. */
@@ -177,6 +177,18 @@ export interface JobRepository {
     now: Date,
   ): Promise<void>;
   findByBatchRequestId(batchRequestId: string): Promise<Job | undefined>;
+  /**
+   * Jobs whose work is not over, oldest first: queued or running (their message may be gone), and
+   * accepted batches without a confirmation result. The local stack resumes them after a restart,
+   * since its queue and workflow runner keep nothing on disk.
+   */
+  listUnfinished(
+    limit: number,
+  ): Promise<
+    Array<
+      Pick<Job, 'id' | 'connectionId' | 'status' | 'bodyHash' | 'batchRequestId' | 'startedAt' | 'createdAt'>
+    >
+  >;
 }
 
 export interface ConfirmedValue {

@@ -15,6 +15,7 @@ import { ensureShortLivedTable, localAwsClientConfig, startDynalite, startLocalS
 import { createTrendyolSimulator } from '../simulator/simulator';
 import { startHttpGateway } from './http-gateway';
 import { LocalConfirmationWorkflow, type LocalExecution } from './local-confirmation-workflow';
+import { type ResumeReport, resumeUnfinishedWork } from './resume-unfinished-work';
 import { SqsEventSource } from './sqs-event-source';
 
 export const DEMO_CONNECTION_NAME = 'Demo (Trendyol simulator)';
@@ -63,6 +64,8 @@ export interface LocalStack {
   sqsClient: SQSClient;
   dataDir: string | undefined;
   logFile: string | undefined;
+  /** Work picked up again from the previous run (queued chunks, batches still to confirm). */
+  resumed: ResumeReport;
   /** Handles queued chunks and scheduled jobs until the queue is empty and no execution runs. */
   settle(timeoutMs?: number): Promise<void>;
   releaseScheduledNow(): Promise<void>;
@@ -86,7 +89,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const logFile = dataDir ? path.join(dataDir, 'eci.log') : undefined;
 
-  const dynamo = await startDynalite();
+  // File-backed under the data dir, so the 15-minute dedup records survive a restart.
+  const dynamo = await startDynalite(dataDir ? { path: path.join(dataDir, 'dynamodb') } : {});
   const sqs = await startLocalSqs({
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
     maxReceiveCount: MAX_RECEIVE_COUNT,
@@ -161,8 +165,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await container.database.migrate();
   provideContainer(container);
 
-  // First start: a connection bound to the built-in simulator, so the stack is usable at once.
+  // First start: a connection bound to the built-in simulator, so the stack is usable at once. Later
+  // starts keep it pointed at the simulator even when that one listens on another port now.
   const existing = (await container.connections.list()).find((c) => c.name === DEMO_CONNECTION_NAME);
+  if (existing && existing.baseUrl !== simulator.url) {
+    await container.connections.update(existing.id, { baseUrl: simulator.url }, container.clock.now());
+  }
   const demoConnectionId =
     existing?.id ??
     (
@@ -176,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         integratorName: 'ECI',
       })
     ).id;
+  const resumed = await resumeUnfinishedWork(container);
 
   const logger = container.logger;
   const gateway = await startHttpGateway({
@@ -238,6 +247,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sqsClient,
     dataDir,
     logFile,
+    resumed,
     settle,
     releaseScheduledNow: release,
     stop: async () => {

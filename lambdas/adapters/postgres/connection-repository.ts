@@ -61,13 +61,14 @@ export class PostgresConnectionRepository implements ConnectionRepository {
 
   async update(
     id: string,
-    patch: Partial<Pick<Connection, 'name' | 'status' | 'secretRef'>>,
+    patch: Partial<Pick<Connection, 'name' | 'status' | 'secretRef' | 'baseUrl'>>,
     now: Date,
   ): Promise<Connection | undefined> {
     const set: Partial<typeof connections.$inferInsert> = { updatedAt: now.toISOString() };
     if (patch.name !== undefined) set.name = patch.name;
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.secretRef !== undefined) set.secretRef = patch.secretRef;
+    if (patch.baseUrl !== undefined) set.baseUrl = patch.baseUrl;
     const [row] = await this.db.update(connections).set(set).where(eq(connections.id, id)).returning();
     return row ? toConnection(row) : undefined;
   }

@@ -313,6 +313,38 @@ export class PostgresJobRepository implements JobRepository {
     return out;
   }
 
+  async listUnfinished(
+    limit: number,
+  ): Promise<
+    Array<
+      Pick<Job, 'id' | 'connectionId' | 'status' | 'bodyHash' | 'batchRequestId' | 'startedAt' | 'createdAt'>
+    >
+  > {
+    const rows = await this.db
+      .select({
+        id: jobs.id,
+        connectionId: jobs.connectionId,
+        status: jobs.status,
+        bodyHash: jobs.bodyHash,
+        batchRequestId: jobs.batchRequestId,
+        startedAt: jobs.startedAt,
+        createdAt: jobs.createdAt,
+      })
+      .from(jobs)
+      .where(
+        sql`${jobs.status} IN ('queued', 'running')
+          OR (${jobs.status} = 'success' AND ${jobs.batchRequestId} IS NOT NULL
+              AND NOT (COALESCE(${jobs.summary}, '{}'::jsonb) ? 'confirmation'))`,
+      )
+      .orderBy(asc(jobs.seq))
+      .limit(limit);
+    return rows.map((row) => ({
+      ...row,
+      startedAt: toIsoOrNull(row.startedAt),
+      createdAt: toIso(row.createdAt),
+    }));
+  }
+
   async releaseScheduled(
     id: string,
     chunk: { items: InventoryItem[]; body: string; bodyHash: string },
