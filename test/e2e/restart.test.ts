@@ -39,12 +39,19 @@ describe('npm start stops and restarts with its data', () => {
     expect((await again.get(`/v1/jobs/${pushed.body.jobId}`)).body).toMatchObject({ status: 'queued' });
 
     await stack.settle();
-    expect((await again.get(`/v1/jobs/${pushed.body.jobId}`)).body).toMatchObject({ status: 'success', attempts: 1 });
+    expect((await again.get(`/v1/jobs/${pushed.body.jobId}`)).body).toMatchObject({
+      status: 'success',
+      attempts: 1,
+    });
     const state = await again.get(`/v1/inventory/state?connectionId=${connectionId}&barcode=RESTART-1`);
     expect(state.body).toMatchObject({ items: [{ confirmed: { quantity: 4 } }] });
 
     // The 15-minute dedup record survived the restart too.
-    const repeat = await again.push(connectionId, [{ barcode: 'RESTART-1', quantity: 4 }], '?force=1&forceWrite=1');
+    const repeat = await again.push(
+      connectionId,
+      [{ barcode: 'RESTART-1', quantity: 4 }],
+      '?force=1&forceWrite=1',
+    );
     expect(repeat.body).toMatchObject({ dedup: true, jobId: pushed.body.jobId, enqueuedCount: 0 });
   });
 });
