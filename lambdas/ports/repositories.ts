@@ -244,6 +244,12 @@ export interface InventoryRepository {
     input: { connectionId: string; jobId: string; batchRequestId: string; results: ItemResult[] },
     now: Date,
   ): Promise<{ confirmedUpserted: number; failed: number }>;
+  /**
+   * Trendyol's live value no longer matches the confirmed one (an older batch landed after a newer
+   * one): the barcodes' confirmed intents become `failed`, with `reason` in their history, so the next
+   * push or catalog sync sends the seller's value again. Returns how many barcodes were moved.
+   */
+  markDrifted(connectionId: string, barcodes: readonly string[], reason: string, now: Date): Promise<number>;
   getBarcodeStates(
     connectionId: string,
     barcodes: readonly string[],

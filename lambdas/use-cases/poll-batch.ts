@@ -3,13 +3,14 @@ import type { Clock } from '../ports/clock';
 import type { ConfirmationInput } from '../ports/confirmation-workflow';
 import type { BatchOutcome, BatchResult, MarketplaceClient } from '../ports/marketplace';
 import type {
+  Connection,
   ConnectionRepository,
   InventoryRepository,
   ItemResult,
   Job,
   JobRepository,
 } from '../ports/repositories';
-import type { SecretStore } from '../ports/secret-store';
+import type { ConnectionCredentials, SecretStore } from '../ports/secret-store';
 import { notFound } from './errors';
 import { verifyThroughReadBack } from './read-back';
 
@@ -113,6 +114,7 @@ export async function pollBatch(
       deps.clock.now(),
     );
     const results = toItemResults(batch);
+    const drifted = await checkOvertakenValues(deps, connection, credentials, input.batchRequestId, results);
     const successCount = results.filter((r) => r.status === 'SUCCESS').length;
     const failedCount = results.length - successCount;
     const now = deps.clock.now();
@@ -126,6 +128,7 @@ export async function pollBatch(
           settledAt: now.toISOString(),
           lagMs: now.getTime() - submittedAt.getTime(),
           polls: attempt,
+          ...(drifted.length > 0 && { driftedBarcodes: drifted }),
         },
       },
       now,
@@ -221,4 +224,52 @@ export async function pollBatchOnDemand(deps: PollDeps, batchRequestId: string) 
       connectionId: job.connectionId,
     },
   };
+}
+
+/**
+ * A batch that settles after a newer batch of the same barcode was confirmed may have been applied
+ * last by Trendyol, leaving the older value live while ECI records the newer one. For those barcodes
+ * the live value is read back; where it differs, the seller's value is marked for sending again.
+ */
+async function checkOvertakenValues(
+  deps: PollDeps,
+  connection: Connection,
+  credentials: ConnectionCredentials,
+  batchRequestId: string,
+  results: ItemResult[],
+): Promise<string[]> {
+  const succeeded = results.filter((r) => r.status === 'SUCCESS').map((r) => r.barcode);
+  if (succeeded.length === 0) return [];
+  const states = await deps.inventory.getBarcodeStates(connection.id, succeeded, 0);
+  const overtaken = states.filter((s) => s.confirmed && s.confirmed.batchRequestId !== batchRequestId);
+  const drifted: string[] = [];
+  for (let start = 0; start < overtaken.length; start += 50) {
+    const page = overtaken.slice(start, start + 50);
+    const outcome = await deps.marketplace.readBack(
+      connection,
+      credentials,
+      page.map((s) => s.barcode),
+    );
+    if (outcome.kind !== 'found') continue;
+    const live = new Map(outcome.values.map((v) => [v.barcode, v]));
+    for (const state of page) {
+      const confirmed = state.confirmed;
+      const value = live.get(state.barcode);
+      if (!confirmed || !value) continue;
+      const differs =
+        (confirmed.quantity !== null && value.quantity !== confirmed.quantity) ||
+        (confirmed.salePrice !== null && value.salePrice !== confirmed.salePrice) ||
+        (confirmed.listPrice !== null && value.listPrice !== confirmed.listPrice);
+      if (differs) drifted.push(state.barcode);
+    }
+  }
+  if (drifted.length > 0) {
+    await deps.inventory.markDrifted(
+      connection.id,
+      drifted,
+      `Trendyol applied the older batch ${batchRequestId} after the confirmed value; it will be sent again.`,
+      deps.clock.now(),
+    );
+  }
+  return drifted;
 }

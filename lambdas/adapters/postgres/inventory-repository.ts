@@ -95,6 +95,39 @@ export class PostgresInventoryRepository implements InventoryRepository {
     return rows.map(toKnownValue);
   }
 
+  async markDrifted(
+    connectionId: string,
+    barcodes: readonly string[],
+    reason: string,
+    now: Date,
+  ): Promise<number> {
+    const at = now.toISOString();
+    let moved = 0;
+    for (const batch of chunked(uniqueBarcodes(barcodes), LIST_BATCH_SIZE)) {
+      const rows = await queryRows(
+        this.db,
+        sql`
+        WITH moved AS (
+          UPDATE inventory_intent SET status = 'failed', updated_at = ${at}::timestamptz
+          WHERE connection_id = ${connectionId}::text AND status = 'confirmed'
+            AND barcode IN ${inList(batch)}
+          RETURNING connection_id, barcode, job_id, quantity, sale_price, list_price
+        ), logged AS (
+          INSERT INTO inventory_item_history
+            (connection_id, barcode, event, job_id, batch_request_id, quantity, sale_price, list_price,
+             failure_reasons, at)
+          SELECT connection_id, barcode, 'failed', job_id, NULL, quantity, sale_price, list_price,
+                 ${JSON.stringify([reason])}::jsonb, ${at}::timestamptz
+          FROM moved
+          ON CONFLICT DO NOTHING
+        )
+        SELECT count(*) AS n FROM moved`,
+      );
+      moved += Number((rows[0] as { n?: unknown } | undefined)?.n ?? 0);
+    }
+    return moved;
+  }
+
   async applyBatchResult(
     input: { connectionId: string; jobId: string; batchRequestId: string; results: ItemResult[] },
     now: Date,

@@ -285,9 +285,19 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
       batchRequestId: newerBatch.batchRequestId,
       confirmedAt: newerConfirmation.settledAt,
     });
-    expect(state.inFlight).toMatchObject({ ...newer, status: 'confirmed', jobId: newerBatch.job.id });
     const olderEvents = state.history.filter((h) => h.jobId === olderBatch.job.id).map((h) => h.event);
     expect(olderEvents).toContain('superseded');
+
+    // The simulator applied the older batch last, so Trendyol now holds the older value: ECI notices
+    // through read-back and marks the seller's (newer) value to be sent again, with the reason kept.
+    expect(harness.simulator.liveValue(connection.sellerId, 'ORDER-1')).toMatchObject({ quantity: 10 });
+    expect(olderConfirmation).toMatchObject({ driftedBarcodes: ['ORDER-1'] });
+    expect(newerConfirmation.driftedBarcodes).toBeUndefined();
+    expect(state.inFlight).toMatchObject({ ...newer, status: 'failed', jobId: newerBatch.job.id });
+    const drift = state.history.find((h) => h.jobId === newerBatch.job.id && h.event === 'failed');
+    expect(drift?.failureReasons?.[0]).toMatch(/older batch .* after the confirmed value/);
+    const known = await harness.deps.inventory.findKnownValues(connection.id, ['ORDER-1']);
+    expect(known.get('ORDER-1')).toMatchObject({ status: 'failed', quantity: 20 });
   });
 
   it('measures transitions and confirmation lag for batches that settle within 5 s', async () => {
