@@ -146,6 +146,15 @@ export async function consumeChunk(
   }
   if (!gate.writeEnabled) {
     const note = gate.note ?? 'remote call skipped';
+    if (!job.options.dryRun && (await holdsIntents(deps, job))) {
+      // Writes were switched off after this chunk was accepted for sending: its values must not stay
+      // "in flight" for ever, so the job fails and the next push or catalog sync sends them again.
+      return fail(
+        { code: 'WRITES_DISABLED', message: `Writes were disabled before the chunk was sent: ${note}` },
+        'FAILED',
+        true,
+      );
+    }
     await deps.jobs.finish(
       job.id,
       { status: 'success', summary: { ...summary, note }, error: null },
@@ -384,4 +393,13 @@ export async function failExhaustedJob(
     { lastStatus: 'FAILED', lastError: message, lastJobId: jobId },
     deps.clock.now(),
   );
+}
+
+/** True when some of the job's values are still the latest accepted ones (the push meant to send it). */
+async function holdsIntents(deps: ConsumeDeps, job: Job): Promise<boolean> {
+  const known = await deps.inventory.findKnownValues(
+    job.connectionId,
+    job.items.map((i) => i.barcode),
+  );
+  return job.items.some((i) => known.get(i.barcode)?.jobId === job.id);
 }

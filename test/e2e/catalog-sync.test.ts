@@ -69,4 +69,27 @@ describe('catalog sync', () => {
     // Nothing failed any more: the next run has nothing to send.
     expect(await syncCatalog(stack.container)).toEqual([]);
   });
+
+  it('a chunk accepted while writes were on, consumed after they were switched off, is sent again later', async () => {
+    const connectionId = stack.demoConnectionId;
+    const push = await api.push(connectionId, [{ barcode: 'GATE-1', quantity: 3 }]);
+    expect(push.status).toBe(202);
+    stack.container.writeEnabledEnv = false;
+    try {
+      await stack.settle();
+    } finally {
+      stack.container.writeEnabledEnv = true;
+    }
+    expect((await api.get(`/v1/jobs/${push.body.jobId}`)).body).toMatchObject({
+      status: 'failed',
+      error: { code: 'WRITES_DISABLED' },
+    });
+    const known = await stack.container.inventory.findKnownValues(connectionId, ['GATE-1']);
+    expect(known.get('GATE-1')).toMatchObject({ status: 'failed', quantity: 3 });
+
+    expect(await syncCatalog(stack.container)).toEqual([{ connectionId, retried: 1, enqueuedCount: 1 }]);
+    await stack.settle();
+    const state = await api.get(`/v1/inventory/state?connectionId=${connectionId}&barcode=GATE-1`);
+    expect(state.body).toMatchObject({ items: [{ confirmed: { quantity: 3 } }] });
+  });
 });
