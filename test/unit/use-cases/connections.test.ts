@@ -34,12 +34,16 @@ function deps(allowCustomBaseUrl: boolean) {
   const connections = memoryConnections();
   const secrets = new LocalSecretStore();
   let n = 0;
+  const nextId = () => {
+    n += 1;
+    return `cconn${n}`;
+  };
   const d: ConnectionDeps = {
     connections,
     jobs: {} as ConnectionDeps['jobs'],
     secrets,
     clock: { now: () => new Date('2026-11-26T10:00:00.000Z') },
-    ids: { next: () => `cconn${(n += 1)}` },
+    ids: { next: nextId },
     allowCustomBaseUrl,
   };
   return { d, connections, secrets };
