@@ -201,11 +201,16 @@ export class PostgresInventoryRepository implements InventoryRepository {
         RETURNING 1
       ),
       intents AS (
+        -- Barcodes as an in-query array (not a parameter: the Data API has none) so the primary key
+        -- is probed once per barcode; joining the CTE let a mis-estimating planner compare every
+        -- intent of the job with every result (a million comparisons per 1000-item batch).
         UPDATE inventory_intent i
-        SET status = CASE WHEN r.status = 'SUCCESS' THEN 'confirmed' ELSE 'failed' END,
+        SET status = CASE WHEN i.barcode = ANY (ARRAY(SELECT barcode FROM r WHERE status = 'SUCCESS'))
+                          THEN 'confirmed' ELSE 'failed' END,
             updated_at = ${at}::timestamptz
-        FROM r
-        WHERE i.connection_id = ${connectionId}::text AND i.job_id = ${jobId}::text AND i.barcode = r.barcode
+        WHERE i.connection_id = ${connectionId}::text
+          AND i.barcode = ANY (ARRAY(SELECT barcode FROM r))
+          AND i.job_id = ${jobId}::text
           AND i.status IN ('pending', 'sent')
       ),
       history AS (

@@ -138,9 +138,15 @@ export class PostgresJobRepository implements JobRepository {
                 (connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)
               SELECT i.connection_id, i.barcode, 'superseded', i.job_id, i.quantity, i.sale_price,
                      i.list_price, ${at}::timestamptz
-              FROM inventory_intent i JOIN x ON x.barcode = i.barcode
-              WHERE i.connection_id = ${job.connectionId}::text
-                AND i.status IN ('pending', 'sent')
+              -- The chunk stays the outer loop with one primary-key probe per item; a plain join let the
+              -- planner (stale statistics mid-transaction) rescan the chunk once per intent of the
+              -- connection, which made large pushes quadratic.
+              FROM x CROSS JOIN LATERAL (
+                SELECT * FROM inventory_intent
+                WHERE connection_id = ${job.connectionId}::text AND barcode = x.barcode
+                LIMIT 1 -- a fence: without it PostgreSQL flattens the subquery back into a join
+              ) i
+              WHERE i.status IN ('pending', 'sent')
                 AND i.job_id <> ${job.id}::text
               ON CONFLICT DO NOTHING
               RETURNING 1
