@@ -135,7 +135,12 @@ export const inventoryIntent = pgTable(
     acceptedAt: ts('accepted_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.connectionId, t.barcode] })],
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.barcode] }),
+    // A job's intents move together (sent, confirmed, failed): without this every move scans all
+    // intents of the connection, which grows with the seller's catalog.
+    index('inventory_intent_job_idx').on(t.jobId),
+  ],
 );
 
 export const inventoryItemHistory = pgTable(

@@ -1,0 +1,1 @@
+CREATE INDEX "inventory_intent_job_idx" ON "inventory_intent" USING btree ("job_id");
