@@ -7,9 +7,10 @@ import { createDatabase } from '../../lambdas/adapters/postgres/database';
 import type { Container } from '../../lambdas/composition/container';
 import { createContainer, provideContainer } from '../../lambdas/composition/container';
 import { createApiHandler } from '../../lambdas/handlers/api-app';
+import { createPollBatchHandler } from '../../lambdas/handlers/poll-batch-app';
 import { createPushConsumer } from '../../lambdas/handlers/push-consumer-app';
 import { createConnection } from '../../lambdas/use-cases/connections';
-import { type PollInput, pollBatch } from '../../lambdas/use-cases/poll-batch';
+import type { PollInput } from '../../lambdas/use-cases/poll-batch';
 import { releaseScheduledJobs } from '../../lambdas/use-cases/release-scheduled';
 import { ensureShortLivedTable, localAwsClientConfig, startDynalite, startLocalSqs } from '../engines';
 import { createTrendyolSimulator } from '../simulator/simulator';
@@ -135,7 +136,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const definition = await loadConfirmationDefinition();
   let container!: Container;
-  const pollTask = async (input: unknown) => (await pollBatch(container, input as PollInput)).output;
+  const pollHandler = createPollBatchHandler(async () => container);
+  const pollTask = async (input: unknown) => pollHandler(input as PollInput);
   const workflow = new LocalConfirmationWorkflow({
     definition: definition as ConstructorParameters<typeof LocalConfirmationWorkflow>[0]['definition'],
     taskHandlers: { PollBatch: pollTask as never },
