@@ -20,7 +20,6 @@ type JobHeader = Omit<typeof jobs.$inferSelect, 'body' | 'items'>;
  */
 const PAYLOAD_SLICE_CHARS = 15_000;
 const FINISHED: Job['status'][] = ['success', 'failed'];
-const JOB_TYPE: typeof PUSH_JOB_TYPE = PUSH_JOB_TYPE;
 
 function toJob(header: JobHeader, payload: { body: string; items: InventoryItem[] }): Job {
   return {
@@ -47,6 +46,33 @@ export function itemsAsRecordsetJson(items: readonly InventoryItem[]): string {
       list_price: decimalOrNull(item.listPrice),
     })),
   );
+}
+
+/** A job as it is the moment it is created: the row inserted and the value returned are this one. */
+function freshJob(job: NewPushJob, seq: number, at: string): Job {
+  return {
+    id: job.id,
+    type: PUSH_JOB_TYPE,
+    status: job.status,
+    attempts: 0,
+    connectionId: job.connectionId,
+    pushId: job.pushId,
+    chunkIndex: job.chunkIndex,
+    itemCount: job.items.length,
+    bodyHash: job.bodyHash,
+    body: job.body,
+    items: job.items,
+    options: job.options,
+    seq,
+    batchRequestId: null,
+    summary: null,
+    error: null,
+    notBefore: job.notBefore ? job.notBefore.toISOString() : null,
+    startedAt: null,
+    finishedAt: null,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 export class PostgresJobRepository implements JobRepository {
@@ -98,26 +124,7 @@ export class PostgresJobRepository implements JobRepository {
       // nextval() in the VALUES list runs row by row, so seq follows the chunk order.
       const inserted = await tx
         .insert(jobs)
-        .values(
-          newJobs.map((job) => ({
-            id: job.id,
-            type: JOB_TYPE,
-            status: job.status,
-            attempts: 0,
-            connectionId: job.connectionId,
-            pushId: job.pushId,
-            chunkIndex: job.chunkIndex,
-            itemCount: job.items.length,
-            bodyHash: job.bodyHash,
-            body: job.body,
-            items: job.items,
-            options: job.options,
-            seq: sql`nextval('job_seq')`,
-            notBefore: job.notBefore ? job.notBefore.toISOString() : null,
-            createdAt: at,
-            updatedAt: at,
-          })),
-        )
+        .values(newJobs.map((job) => ({ ...freshJob(job, 0, at), seq: sql`nextval('job_seq')` })))
         .returning({ id: jobs.id, seq: jobs.seq });
       const seqById = new Map(inserted.map((row) => [row.id, numberOf(row.seq)]));
 
@@ -178,29 +185,7 @@ export class PostgresJobRepository implements JobRepository {
             WHERE (SELECT count(*) FROM superseded) >= 0
             ON CONFLICT DO NOTHING`);
         }
-        created.push({
-          id: job.id,
-          type: PUSH_JOB_TYPE,
-          status: job.status,
-          attempts: 0,
-          connectionId: job.connectionId,
-          pushId: job.pushId,
-          chunkIndex: job.chunkIndex,
-          itemCount: job.items.length,
-          bodyHash: job.bodyHash,
-          body: job.body,
-          items: job.items,
-          options: job.options,
-          seq,
-          batchRequestId: null,
-          summary: null,
-          error: null,
-          notBefore: job.notBefore ? job.notBefore.toISOString() : null,
-          startedAt: null,
-          finishedAt: null,
-          createdAt: at,
-          updatedAt: at,
-        });
+        created.push(freshJob(job, seq, at));
       }
       return created;
     });
