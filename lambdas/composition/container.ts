@@ -3,10 +3,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbDedupStore } from '../adapters/dynamodb/dynamodb-dedup-store';
-import { PostgresConnectionRepository } from '../adapters/postgres/connection-repository';
 import { createDatabase, type DatabaseHandle, databaseConfigFromEnv } from '../adapters/postgres/database';
-import { PostgresInventoryRepository } from '../adapters/postgres/inventory-repository';
-import { PostgresJobRepository } from '../adapters/postgres/job-repository';
+import { createRepositories } from '../adapters/postgres/index';
 import { DynamoDbRateLimiter } from '../adapters/rate-limit/dynamodb-rate-limiter';
 import { LocalSecretStore } from '../adapters/secrets/local-secret-store';
 import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager-secret-store';
@@ -87,9 +85,7 @@ export function createContainer(env: Env, overrides: Partial<Container> = {}): C
   const metrics = overrides.metrics ?? createMetricsSink(env);
   return {
     database,
-    connections: new PostgresConnectionRepository(database.db),
-    jobs: new PostgresJobRepository(database.db),
-    inventory: new PostgresInventoryRepository(database.db),
+    ...createRepositories(database.db),
     dedup: new DynamoDbDedupStore({ client: dynamo, tableName: shortLivedTable }),
     queue: new SqsChunkQueue({ client: new SQSClient({}), queueUrl: env.PUSH_QUEUE_URL ?? '' }),
     secrets,
