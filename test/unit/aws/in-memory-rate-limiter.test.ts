@@ -9,16 +9,18 @@ const LIMITS = [
 ];
 
 describe('InMemoryRateLimiter', () => {
-  it('grants up to the burst limit, then reports the wait until the window ends', async () => {
+  it('grants up to the burst limit per key, then reports the wait until the oldest grant leaves', async () => {
     const limiter = new InMemoryRateLimiter();
     for (let i = 0; i < 50; i += 1)
       expect(await limiter.acquire('s1', LIMITS, at(3_000))).toEqual({ granted: true });
-    expect(await limiter.acquire('s1', LIMITS, at(3_000))).toEqual({ granted: false, retryAfterMs: 7_000 });
+    expect(await limiter.acquire('s1', LIMITS, at(3_000))).toEqual({ granted: false, retryAfterMs: 10_000 });
     expect(await limiter.acquire('s2', LIMITS, at(3_000))).toEqual({ granted: true });
-    expect(await limiter.acquire('s1', LIMITS, at(10_000))).toEqual({ granted: true });
+    // Rolling, not fixed: the 10 s boundary at 10 000 opens nothing.
+    expect((await limiter.acquire('s1', LIMITS, at(10_000))).granted).toBe(false);
+    expect(await limiter.acquire('s1', LIMITS, at(13_000))).toEqual({ granted: true });
   });
 
-  it('applies the per-minute limit across windows, like the DynamoDB limiter', async () => {
+  it('applies the per-minute limit across bursts', async () => {
     const limiter = new InMemoryRateLimiter();
     for (let i = 0; i < 50; i += 1) await limiter.acquire('s', LIMITS, at(0));
     for (let i = 0; i < 20; i += 1)
