@@ -156,6 +156,27 @@ export function maxRequestsAllowed(limits: readonly RollingLimit[], startMs: num
   return count;
 }
 
+/**
+ * When the `n`-th request goes out, in ms after `startMs`, if every request is sent as early as the
+ * rolling windows permit (the greedy schedule, which is the fastest). For 50 per 10 s: 300 requests
+ * need 50 000 ms (bursts at 0, 10 s, …, 50 s). @throws RangeError for n < 1.
+ */
+export function fastestSpanMs(limits: readonly RollingLimit[], n: number, startMs = 0): number {
+  if (!(n >= 1)) throw new RangeError(`need at least one request, got ${n}`);
+  let grants: number[] = [];
+  let now = startMs;
+  for (let sent = 0; ; ) {
+    const decision = decideRolling(grants, limits, now);
+    if (!decision.granted) {
+      now += decision.retryAfterMs;
+      continue;
+    }
+    grants = decision.grants;
+    sent += 1;
+    if (sent === n) return now - startMs;
+  }
+}
+
 function withArrivalMargin(limit: RollingLimit): RollingLimit {
   return { limit: limit.limit, windowMs: limit.windowMs + TRENDYOL_ARRIVAL_MARGIN_MS };
 }

@@ -50,7 +50,18 @@ export interface LocalStackOptions {
   autoConsume?: boolean;
   /** Extra container overrides (tests inject a clock, for instance). */
   overrides?: Partial<Container>;
+  /**
+   * Wraps each Lambda handler the stack wires (the bench counts invocations and their durations
+   * here, as Lambda would bill them). @default identity
+   */
+  wrapHandler?: HandlerWrapper;
 }
+
+/** See {@link LocalStackOptions.wrapHandler}; `name` is the Lambda function the handler stands for. */
+export type HandlerWrapper = <A extends unknown[], R>(
+  name: 'api' | 'push-consumer' | 'poll-batch',
+  handler: (...args: A) => Promise<R>,
+) => (...args: A) => Promise<R>;
 
 export interface LocalStack {
   apiUrl: string;
@@ -136,7 +147,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const definition = await loadConfirmationDefinition();
   let container!: Container;
-  const pollHandler = createPollBatchHandler(async () => container);
+  const wrap: HandlerWrapper = options.wrapHandler ?? ((_name, handler) => handler);
+  const pollHandler = wrap(
+    'poll-batch',
+    createPollBatchHandler(async () => container),
+  );
   const pollTask = async (input: unknown) => pollHandler(input as PollInput);
   const workflow = new LocalConfirmationWorkflow({
     definition: definition as ConstructorParameters<typeof LocalConfirmationWorkflow>[0]['definition'],
@@ -191,17 +206,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const logger = container.logger;
   const gateway = await startHttpGateway({
     port: options.port ?? 3000,
-    handler: createApiHandler(async () => container, logger),
+    handler: wrap(
+      'api',
+      createApiHandler(async () => container, logger),
+    ),
   });
   const sqsClient = new SQSClient(localAwsClientConfig(sqs.endpoint));
   const eventSource = new SqsEventSource({
     client: sqsClient,
     queueUrl: sqs.queueUrl,
     queueArn: 'arn:aws:sqs:us-east-1:123456789012:eci-push.fifo',
-    handler: createPushConsumer(async () => container, logger, {
-      maxReceiveCount: MAX_RECEIVE_COUNT,
-      ...(container.idempotency && { idempotency: container.idempotency }),
-    }),
+    handler: wrap(
+      'push-consumer',
+      createPushConsumer(async () => container, logger, {
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+        ...(container.idempotency && { idempotency: container.idempotency }),
+      }),
+    ),
     onError: (error) => logger.error('event source error', { error: String(error) }),
   });
   if (options.autoConsume ?? true) eventSource.start();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   decideRolling,
+  fastestSpanMs,
   maxRequestsAllowed,
   type RollingLimit,
   TRENDYOL_ARRIVAL_MARGIN_MS,
@@ -180,5 +181,17 @@ describe('Trendyol budgets', () => {
     expect((share?.limit ?? 0) * TRENDYOL_READ_ENDPOINTS.length).toBeLessThanOrEqual(1000);
     // The share never binds before the burst rule does (300 per minute per endpoint).
     expect(share?.limit).toBeGreaterThanOrEqual(300);
+  });
+});
+
+describe('fastestSpanMs', () => {
+  it('is when the n-th request can go out at the earliest', () => {
+    expect(fastestSpanMs([BURST], 1)).toBe(0);
+    expect(fastestSpanMs([BURST], 50)).toBe(0);
+    expect(fastestSpanMs([BURST], 51)).toBe(10_000);
+    expect(fastestSpanMs([BURST], 300)).toBe(50_000);
+    // With ECI's margin the same 300 take 51.25 s: 97.6 % of Trendyol's rate.
+    expect(fastestSpanMs(trendyolWriteBudgets(350), 300)).toBe(51_250);
+    expect(() => fastestSpanMs([BURST], 0)).toThrow(RangeError);
   });
 });
