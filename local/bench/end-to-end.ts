@@ -2,7 +2,14 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startLocalStack } from '../runtime/local-stack';
 import { type CostBreakdown, costPerMillionItems } from './cost-model';
-import { awsCallCounter, countingDatabase, invocationCounter, percentile, sumCalls } from './instrument';
+import {
+  awsCallCounter,
+  countingDatabase,
+  invocationCounter,
+  percentile,
+  resetDatabaseCounts,
+  sumCalls,
+} from './instrument';
 
 /** Items per push through the API: the push size, under the API's 5 MiB body limit. */
 export const PUSH_SIZE = 50_000;
@@ -55,6 +62,8 @@ export interface EndToEndResult {
     databaseBusyMs: number;
     databaseStatementsPerChunk: number;
     databaseTransactionsPerChunk: number;
+    /** Per handler: SQL statements and PGlite execution ms, each per chunk. */
+    databasePerChunkByHandler: Record<string, { statements: number; ms: number }>;
     /** First to last update request Trendyol received, and the send rate over that span. */
     sendSpanSeconds: number;
     sendsPerSecond: number;
@@ -93,7 +102,7 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
   // Start counting after the stack's own setup (tables, migrations, demo connection).
   const aws = awsCallCounter();
   invocations.reset();
-  Object.assign(database.counts, { statements: 0, transactions: 0, busyMs: 0 });
+  resetDatabaseCounts(database.counts);
   try {
     const started = performance.now();
     let pushApiMs = 0;
@@ -170,6 +179,12 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
         databaseBusyMs: database.counts.busyMs,
         databaseStatementsPerChunk: database.counts.statements / chunks,
         databaseTransactionsPerChunk: database.counts.transactions / chunks,
+        databasePerChunkByHandler: Object.fromEntries(
+          Object.entries(database.counts.byHandler).map(([name, c]) => [
+            name,
+            { statements: c.statements / chunks, ms: c.ms / chunks },
+          ]),
+        ),
         sendSpanSeconds,
         sendsPerSecond: sendTimes.length / Math.max(sendSpanSeconds, 1e-3),
         confirmLagP95Seconds: percentile(lagsMs, 95) / 1000,

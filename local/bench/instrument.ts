@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -12,12 +13,29 @@ import { type DatabaseHandle, defaultMigrationsFolder } from '../../lambdas/adap
 import { schema } from '../../lambdas/adapters/postgres/schema';
 import type { HandlerWrapper } from '../runtime/local-stack';
 
+/** The Lambda function whose invocation is running (set by {@link invocationCounter}'s wrapper). */
+export const currentHandler = new AsyncLocalStorage<string>();
+
 /** Statements and transactions the application ran: what the RDS Data API would bill as calls. */
 export interface DatabaseCounts {
   statements: number;
   transactions: number;
-  /** Wall-clock ms during which at least one statement was running (PGlite only; else 0). */
+  /** Ms PGlite spent executing statements (it runs them one at a time, blocking the event loop); 0 on PostgreSQL. */
   busyMs: number;
+  /** Statements and PGlite ms per handler (`api`, `push-consumer`, `poll-batch`, or `other`). */
+  byHandler: Record<string, { statements: number; ms: number }>;
+}
+
+/** Zeroes every counter (after the stack's own setup, before a measured run). */
+export function resetDatabaseCounts(counts: DatabaseCounts): void {
+  Object.assign(counts, { statements: 0, transactions: 0, busyMs: 0, byHandler: {} });
+}
+
+function handlerEntry(counts: DatabaseCounts) {
+  const name = currentHandler.getStore() ?? 'other';
+  const entry = counts.byHandler[name] ?? { statements: 0, ms: 0 };
+  counts.byHandler[name] = entry;
+  return entry;
 }
 
 /**
@@ -26,10 +44,11 @@ export interface DatabaseCounts {
  * statement is one ExecuteStatement call and a transaction adds BeginTransaction + CommitTransaction.
  */
 export function countingDatabase(url?: string): { handle: DatabaseHandle; counts: DatabaseCounts } {
-  const counts: DatabaseCounts = { statements: 0, transactions: 0, busyMs: 0 };
+  const counts: DatabaseCounts = { statements: 0, transactions: 0, busyMs: 0, byHandler: {} };
   const logger: Logger = {
     logQuery: () => {
       counts.statements += 1;
+      handlerEntry(counts).statements += 1;
     },
   };
   const migrationsFolder = defaultMigrationsFolder();
@@ -62,23 +81,21 @@ export function countingDatabase(url?: string): { handle: DatabaseHandle; counts
   return { handle, counts };
 }
 
-// PGlite runs every statement through these protocol calls; the union of their running intervals is
-// the time the (single-threaded) database was busy.
+// PGlite runs every statement through these protocol calls, one at a time under its own lock and
+// synchronously inside (WASM): their summed duration is the time the database held the event loop.
 function measureBusyTime(client: PGlite, counts: DatabaseCounts): void {
-  let active = 0;
-  let since = 0;
   const target = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   for (const method of ['execProtocolRaw', 'execProtocolRawStream']) {
     const original = target[method]?.bind(client);
     if (!original) continue;
     target[method] = async (...args: unknown[]) => {
-      if (active === 0) since = performance.now();
-      active += 1;
+      const since = performance.now();
       try {
         return await original(...args);
       } finally {
-        active -= 1;
-        if (active === 0) counts.busyMs += performance.now() - since;
+        const ms = performance.now() - since;
+        counts.busyMs += ms;
+        handlerEntry(counts).ms += ms;
       }
     };
   }
@@ -99,7 +116,7 @@ export function invocationCounter(): { wrap: HandlerWrapper; counts: InvocationC
       counts[name] = entry;
       const started = performance.now();
       try {
-        return await handler(...args);
+        return await currentHandler.run(name, () => handler(...args));
       } finally {
         const ms = performance.now() - started;
         entry.invocations += 1;

@@ -6,7 +6,7 @@ import { coalesceItems } from '../../lambdas/domain/coalesce';
 import { parsePushRequest } from '../../lambdas/domain/push-request';
 import { startLocalStack } from '../runtime/local-stack';
 import { compactPushBody } from './end-to-end';
-import { countingDatabase } from './instrument';
+import { countingDatabase, resetDatabaseCounts } from './instrument';
 
 export interface PushHandlerResult {
   items: number;
@@ -106,7 +106,7 @@ export async function pushHandlerRatio(n: number): Promise<PushHandlerResult> {
       JSON.stringify(compactPushBody(stack.demoConnectionId, 'FWARM', 1_000)),
       stack.demoConnectionId,
     );
-    Object.assign(database.counts, { statements: 0, transactions: 0, busyMs: 0 });
+    resetDatabaseCounts(database.counts);
     const apiPushMs = await push('PUSH', n);
     const { statements, transactions } = database.counts;
     const floor = await pushFloor(

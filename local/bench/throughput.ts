@@ -61,7 +61,11 @@ function endToEndLimit(e: EndToEndResult): string {
   const shares = [
     `the one local push consumer was busy ${pct(p.consumerMs / runMs)} of the run (${Math.round(p.consumerMsPerChunk)} ms per chunk, rate-limit waits included: ${Math.round(p.rateLimitWaitMs / e.chunks)} ms)`,
     `the poller ${pct(p.pollerMs / runMs)} (${Math.round(p.pollerMsPerChunk)} ms per chunk)`,
-    `the database ${pct(p.databaseBusyMs / runMs)} (${s1(p.databaseStatementsPerChunk)} statements, ${s1(p.databaseTransactionsPerChunk)} transactions per chunk)`,
+    `the database ${pct(p.databaseBusyMs / runMs)} (${s1(p.databaseStatementsPerChunk)} statements, ${s1(p.databaseTransactionsPerChunk)} transactions per chunk; per chunk by handler: ${Object.entries(
+      p.databasePerChunkByHandler,
+    )
+      .map(([name, c]) => `${name} ${s1(c.statements)} statements / ${Math.round(c.ms)} ms`)
+      .join(', ')})`,
     `the API pushes ${s1(p.pushApiMs / 1000)} s`,
   ];
   const verdict =
