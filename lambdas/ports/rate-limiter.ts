@@ -1,20 +1,21 @@
-/** One budget: at most `limit` acquisitions per `windowMs`. */
-export interface RateLimit {
-  limit: number;
-  windowMs: number;
-}
+import type { RollingLimit } from '../domain/rate-budget';
+
+/** One budget: at most `limit` acquisitions in any rolling window of `windowMs` milliseconds. */
+export type RateLimit = RollingLimit;
 
 export type RateLimitDecision = { granted: true } | { granted: false; retryAfterMs: number };
 
 /**
- * A limiter shared by every concurrent caller (e.g. all push-consumer invocations of one seller).
- * Typical use: key `trendyol#<sellerId>#update`, limits
- * `[{ limit: 50, windowMs: 10_000 }, { limit: tierPerMinute, windowMs: 60_000 }]`.
+ * A limiter shared by every concurrent caller (e.g. all push-consumer invocations of one seller),
+ * exact for rolling windows (the sliding-log rule `decideRolling` in lambdas/domain/rate-budget.ts).
+ * Typical use: key `trendyolWriteBudgetKey(sellerId)`, limits `trendyolWriteBudgets(tierPerMinute)`.
+ * Every grant on a key is charged to all of that key's limits; a denial charges nothing.
  */
 export interface RateLimiter {
   /**
-   * Takes one unit from every limit, or none is granted. When denied, `retryAfterMs` is how long until
-   * the window of the denying limit ends. A limit that is not a finite number is treated as unlimited.
+   * Takes one slot from every limit, or none. When denied, `retryAfterMs` (≥ 1) is how long until
+   * every denying limit has a free slot. A limit that is not a finite number is unlimited.
+   * @throws RangeError for a window that is not a positive integer or a negative / fractional limit.
    */
   acquire(key: string, limits: RateLimit[], now: Date): Promise<RateLimitDecision>;
 }

@@ -8,6 +8,8 @@ import { coalesceItems } from '../../lambdas/domain/coalesce';
 import { parsePushRequest } from '../../lambdas/domain/push-request';
 import { buildFunctionBundle } from '../../lib/lambda-bundles';
 import { startLocalStack } from '../runtime/local-stack';
+import { percentile } from './instrument';
+import { throughputBench, throughputOptions } from './throughput';
 
 /**
  * `npm run bench`: measures, in one run, (1) how the push pipeline's pure work scales with push size,
@@ -120,6 +122,7 @@ async function confirmationCost(batches: number) {
       maxTransitions: Math.max(...transitions),
       meanLagAfterSettleMs: mean(lags),
       maxLagAfterSettleMs: Math.max(...lags),
+      p95LagAfterSettleMs: percentile(lags, 95),
       wallClockMs: performance.now() - started,
     };
   } finally {
@@ -139,9 +142,13 @@ async function main() {
   const pipeline = pipelineScaling();
   const apiPush = await apiPushScaling();
   const confirmation = await confirmationCost(21);
+  // Issue 12's keys (rateBudget, endToEnd, pushHandler, workflow, cost, scaling); sizes from flags.
+  const throughput = await throughputBench(throughputOptions(process.argv.slice(2)), confirmation);
   const results = {
     at: new Date().toISOString(),
     node: process.version,
+    ...throughput.keys,
+    goals: throughput.goals,
     bundles,
     pipeline,
     apiPush,
@@ -166,7 +173,7 @@ async function main() {
     '## Confirmation workflow (synthesized state machine, simulator settling within 0–5 s)',
     `- batches: ${confirmation.batches}, succeeded: ${confirmation.succeeded}`,
     `- state transitions per settled batch: mean ${confirmation.meanTransitions.toFixed(2)}, max ${confirmation.maxTransitions}`,
-    `- confirmation lag after Trendyol settled: mean ${Math.round(confirmation.meanLagAfterSettleMs)} ms, max ${Math.round(confirmation.maxLagAfterSettleMs)} ms`,
+    `- confirmation lag after Trendyol settled: mean ${Math.round(confirmation.meanLagAfterSettleMs)} ms, p95 ${Math.round(confirmation.p95LagAfterSettleMs)} ms, max ${Math.round(confirmation.maxLagAfterSettleMs)} ms`,
     '',
     '## Lambda bundles (minified ESM index.mjs, as cdk synth bundles them)',
     '| function | bytes | KiB |',
@@ -175,6 +182,7 @@ async function main() {
       ([name, bytes]) => `| ${name} | ${bytes} | ${(bytes / 1024).toFixed(0)} |`,
     ),
     '',
+    throughput.markdown,
   ].join('\n');
   writeFileSync(path.join(dir, 'latest.md'), md);
   console.log(md);

@@ -80,7 +80,18 @@ export interface LocalStackOptions {
   autoConsume?: boolean;
   /** Engines swapped under every function (tests inject a clock or a sleep, for instance). */
   overrides?: LocalOverrides;
+  /**
+   * Wraps each Lambda handler the stack wires (the bench counts invocations and their durations
+   * here, as Lambda would bill them). @default identity
+   */
+  wrapHandler?: HandlerWrapper;
 }
+
+/** See {@link LocalStackOptions.wrapHandler}; `name` is the Lambda function the handler stands for. */
+export type HandlerWrapper = <A extends unknown[], R>(
+  name: 'api' | 'push-consumer' | 'poll-batch',
+  handler: (...args: A) => Promise<R>,
+) => (...args: A) => Promise<R>;
 
 export interface LocalStack {
   apiUrl: string;
@@ -190,7 +201,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const definition = await loadConfirmationDefinition();
   let functions!: LocalFunctions;
-  const pollHandler = createPollBatchHandler(async () => functions.PollBatch);
+  const wrap: HandlerWrapper = options.wrapHandler ?? ((_name, handler) => handler);
+  const pollHandler = wrap(
+    'poll-batch',
+    createPollBatchHandler(async () => functions.PollBatch),
+  );
   const pollTask = async (input: unknown) => pollHandler(input as PollInput);
   const workflow = new LocalConfirmationWorkflow({
     definition: definition as ConstructorParameters<typeof LocalConfirmationWorkflow>[0]['definition'],
@@ -260,16 +275,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const gateway = await startHttpGateway({
     port: options.port ?? 3000,
-    handler: createApiHandler(async () => functions.Api, logger),
+    handler: wrap(
+      'api',
+      createApiHandler(async () => functions.Api, logger),
+    ),
   });
   const eventSource = new SqsEventSource({
     client: sqsClient,
     queueUrl: sqs.queueUrl,
     queueArn: 'arn:aws:sqs:us-east-1:123456789012:eci-push.fifo',
-    handler: createPushConsumer(async () => functions.PushConsumer, logger, {
-      maxReceiveCount: MAX_RECEIVE_COUNT,
-      idempotency: functions.PushConsumer.idempotency,
-    }),
+    handler: wrap(
+      'push-consumer',
+      createPushConsumer(async () => functions.PushConsumer, logger, {
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+        idempotency: functions.PushConsumer.idempotency,
+      }),
+    ),
     onError: (error) => logger.error('event source error', { error: String(error) }),
   });
   if (options.autoConsume ?? true) eventSource.start();

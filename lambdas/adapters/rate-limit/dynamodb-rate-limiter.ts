@@ -1,73 +1,102 @@
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
-  UpdateItemCommand,
+  GetItemCommand,
+  PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { decideRolling } from '../../domain/rate-budget';
 import type { RateLimit, RateLimitDecision, RateLimiter } from '../../ports/rate-limiter';
-import { assertValidLimits, msUntilWindowEnds, windowStart } from './fixed-window';
 
 export interface DynamoDbRateLimiterOptions {
   client: DynamoDBClient;
   tableName: string;
+  /**
+   * Conditional-write conflicts one `acquire` absorbs (re-read and decide again) before it answers
+   * "denied, retry in {@link CONTENDED_RETRY_AFTER_MS} ms". Each conflict means another caller's grant
+   * was stored, so the callers as a whole always make progress. @default 100
+   */
+  maxConflicts?: number;
 }
 
-// Counters outlive their window a little so a late reader with a skewed clock still finds them;
-// TTL then removes them (storage only: a stale counter is never read for a later window).
-const COUNTER_GRACE_SECONDS = 300;
+/** Wait suggested when an acquire lost {@link DynamoDbRateLimiterOptions.maxConflicts} races in a row. */
+export const CONTENDED_RETRY_AFTER_MS = 50;
 
-export function rateCounterKey(key: string, windowMs: number, start: number): string {
-  return `rate#${key}#${windowMs}#${start}`;
+// The log outlives its newest grant's longest window a little, then TTL removes it (storage only:
+// an expired grant is never counted, whatever its TTL).
+const LOG_GRACE_SECONDS = 300;
+
+/** The item holding one budget key's sliding log in the short-lived table. */
+export function rateLogKey(key: string): string {
+  return `rate#${key}`;
 }
 
 /**
- * Fixed-window counters in the short-lived DynamoDB table, shared by all concurrent Lambda
- * invocations: one atomic conditional `ADD` per limit, so N racing callers never get more than
- * `limit` grants in a window.
+ * The sliding-log rate limiter shared by all concurrent Lambda invocations: one item per budget key
+ * in the short-lived DynamoDB table holds the recent grants (`grants`, epoch ms ascending) and a
+ * version `v`. An acquire reads the item (strongly consistent), decides with the pure
+ * `decideRolling`, and on a grant writes the new log on condition that `v` is still what it read
+ * (optimistic concurrency). A racing caller that loses re-reads and decides again, so N concurrent
+ * callers can never be granted more than the rolling limits allow. A denial writes nothing.
  *
- * Limits are charged one after another in the order given. When a later limit denies, the units
- * already taken from earlier limits stay spent (DynamoDB has no cheap atomic multi-item check here,
- * and dynalite has no transactions). That errs on the safe side: a window may grant slightly fewer
- * calls than its limit, never more. Put the limit most likely to deny first to waste least.
- *
- * Windows are aligned to the epoch, so a burst may straddle two windows (up to 2 × limit within
- * `windowMs`); Trendyol's own limiter counts the same way per window.
+ * Cost: one strongly consistent read (0.5–1 RCU) and, per grant, one put of ~8 bytes per logged
+ * grant (≤ 350 grants ≈ 3 KB ≈ 3 WCU at the lowest tier).
  */
 export class DynamoDbRateLimiter implements RateLimiter {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
+  private readonly maxConflicts: number;
 
   constructor(options: DynamoDbRateLimiterOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
+    this.maxConflicts = options.maxConflicts ?? 100;
   }
 
   async acquire(key: string, limits: RateLimit[], now: Date): Promise<RateLimitDecision> {
-    assertValidLimits(limits);
     const nowMs = now.getTime();
-    for (const { limit, windowMs } of limits) {
-      if (!Number.isFinite(limit)) continue;
-      const start = windowStart(nowMs, windowMs);
-      const granted = await this.take(rateCounterKey(key, windowMs, start), limit, start + windowMs);
-      if (!granted) return { granted: false, retryAfterMs: msUntilWindowEnds(nowMs, windowMs) };
+    const pk = rateLogKey(key);
+    for (let conflicts = 0; conflicts <= this.maxConflicts; conflicts += 1) {
+      const stored = await this.read(pk);
+      const decision = decideRolling(stored?.grants ?? [], limits, nowMs);
+      if (!decision.granted) return decision;
+      if (await this.write(pk, decision.grants, limits, stored?.version)) return { granted: true };
     }
-    return { granted: true };
+    return { granted: false, retryAfterMs: CONTENDED_RETRY_AFTER_MS };
   }
 
-  private async take(pk: string, limit: number, windowEndMs: number): Promise<boolean> {
-    // `attribute_not_exists(n)` would let the first call through a zero budget.
-    if (limit <= 0) return false;
+  private async read(pk: string): Promise<{ grants: number[]; version: number } | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: pk } }, ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    return {
+      grants: (out.Item.grants?.L ?? []).map((g) => Number(g.N)),
+      version: Number(out.Item.v?.N ?? 0),
+    };
+  }
+
+  /** Stores the log unless another caller stored one since `version` was read; false on that race. */
+  private async write(
+    pk: string,
+    grants: number[],
+    limits: RateLimit[],
+    version: number | undefined,
+  ): Promise<boolean> {
+    const longestWindowMs = Math.max(0, ...limits.map((l) => l.windowMs));
+    const newest = grants[grants.length - 1] ?? 0;
     try {
       await this.client.send(
-        new UpdateItemCommand({
+        new PutItemCommand({
           TableName: this.tableName,
-          Key: { pk: { S: pk } },
-          UpdateExpression: 'ADD n :one SET expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_not_exists(n) OR n < :limit',
-          ExpressionAttributeValues: {
-            ':one': { N: '1' },
-            ':limit': { N: String(limit) },
-            ':expiresAt': { N: String(Math.ceil(windowEndMs / 1000) + COUNTER_GRACE_SECONDS) },
+          Item: {
+            pk: { S: pk },
+            grants: { L: grants.map((g) => ({ N: String(g) })) },
+            v: { N: String((version ?? 0) + 1) },
+            expiresAt: { N: String(Math.ceil((newest + longestWindowMs) / 1000) + LOG_GRACE_SECONDS) },
           },
+          ...(version === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': { N: String(version) } } }),
         }),
       );
       return true;

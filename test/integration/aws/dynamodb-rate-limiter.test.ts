@@ -1,10 +1,9 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DynamoDbRateLimiter,
-  rateCounterKey,
-} from '../../../lambdas/adapters/rate-limit/dynamodb-rate-limiter';
+import { DynamoDbRateLimiter, rateLogKey } from '../../../lambdas/adapters/rate-limit/dynamodb-rate-limiter';
+import { TRENDYOL_BURST, trendyolWriteBudgets } from '../../../lambdas/domain/rate-budget';
 import type { RateLimitDecision } from '../../../lambdas/ports/rate-limiter';
+import { busiestWindow, runSimulatedAcquisitions, utilisation } from '../../../local/bench/rate-budget';
 import {
   ensureShortLivedTable,
   type LocalDynamo,
@@ -13,7 +12,6 @@ import {
 } from '../../../local/engines';
 
 const TABLE = 'eci-short-lived-rate';
-// Aligned to both a 10 s and a 60 s window, so offsets below read as "seconds into the minute".
 const T0_MS = Date.parse('2025-03-01T10:00:00.000Z');
 const at = (ms: number): Date => new Date(T0_MS + ms);
 const BURST = { limit: 50, windowMs: 10_000 };
@@ -34,6 +32,13 @@ describe('DynamoDbRateLimiter on dynalite', () => {
   let engine: LocalDynamo;
   let client: DynamoDBClient;
   let limiter: DynamoDbRateLimiter;
+  const extraClients: DynamoDBClient[] = [];
+  const separateLimiters = (n: number): DynamoDbRateLimiter[] =>
+    Array.from({ length: n }, () => {
+      const c = new DynamoDBClient(localAwsClientConfig(engine.endpoint));
+      extraClients.push(c);
+      return new DynamoDbRateLimiter({ client: c, tableName: TABLE });
+    });
 
   beforeAll(async () => {
     engine = await startDynalite();
@@ -43,25 +48,25 @@ describe('DynamoDbRateLimiter on dynalite', () => {
   });
 
   afterAll(async () => {
+    for (const c of extraClients) c.destroy();
     client.destroy();
     await engine.close();
   });
 
-  it('grants 50 in a 10 s window, then denies until the window ends', async () => {
+  it('grants 50 in any rolling 10 s and denies until the oldest grant leaves the window', async () => {
     const key = 'trendyol#seller-1#update';
-    const granted = await acquireMany(limiter, key, 50, at(2_500));
-    expect(granted.every((d) => d.granted)).toBe(true);
-    expect(await limiter.acquire(key, [BURST], at(2_500))).toEqual({ granted: false, retryAfterMs: 7_500 });
-    expect(await limiter.acquire(key, [BURST], at(9_999))).toEqual({ granted: false, retryAfterMs: 1 });
-    // The next window starts with a fresh budget.
-    expect(await limiter.acquire(key, [BURST], at(10_000))).toEqual({ granted: true });
+    expect((await acquireMany(limiter, key, 50, at(9_500))).every((d) => d.granted)).toBe(true);
+    // A fixed 10 s window would start afresh at 10 000; the rolling one still holds all 50.
+    expect(await limiter.acquire(key, [BURST], at(10_000))).toEqual({ granted: false, retryAfterMs: 9_500 });
+    expect(await limiter.acquire(key, [BURST], at(19_499))).toEqual({ granted: false, retryAfterMs: 1 });
+    expect(await limiter.acquire(key, [BURST], at(19_500))).toEqual({ granted: true });
 
-    const counter = await client.send(
-      new GetItemCommand({ TableName: TABLE, Key: { pk: { S: rateCounterKey(key, 10_000, T0_MS) } } }),
+    const item = await client.send(
+      new GetItemCommand({ TableName: TABLE, Key: { pk: { S: rateLogKey(key) } }, ConsistentRead: true }),
     );
-    expect(counter.Item?.n?.N).toBe('50');
-    // TTL in epoch seconds, after the window's end.
-    expect(Number(counter.Item?.expiresAt?.N)).toBeGreaterThanOrEqual((T0_MS + 10_000) / 1000);
+    // The log keeps only grants that can still count: the 50 from 9 500 have left the window.
+    expect(item.Item?.grants?.L).toEqual([{ N: String(T0_MS + 19_500) }]);
+    expect(Number(item.Item?.expiresAt?.N)).toBeGreaterThanOrEqual((T0_MS + 19_500 + 10_000) / 1000);
   });
 
   it('keys are independent', async () => {
@@ -70,52 +75,38 @@ describe('DynamoDbRateLimiter on dynalite', () => {
     expect((await limiter.acquire('trendyol#seller-b#update', [BURST], at(0))).granted).toBe(true);
   });
 
-  it('enforces the per-minute limit across 10 s windows', async () => {
-    const key = 'trendyol#seller-2#update';
-    const limits = [BURST, { limit: 70, windowMs: 60_000 }];
-    const first = await acquireMany(limiter, key, 50, at(1_000), limits);
-    expect(first.every((d) => d.granted)).toBe(true);
-    const second = await acquireMany(limiter, key, 21, at(11_000), limits);
-    expect(second.slice(0, 20).every((d) => d.granted)).toBe(true);
-    // The minute is used up: retry when the minute ends, not when the 10 s window does.
-    expect(second[20]).toEqual({ granted: false, retryAfterMs: 49_000 });
-    expect(await limiter.acquire(key, limits, at(35_000))).toEqual({ granted: false, retryAfterMs: 25_000 });
-    expect(await limiter.acquire(key, limits, at(60_000))).toEqual({ granted: true });
-  });
-
-  it('treats a non-finite limit as unlimited and a zero limit as closed', async () => {
-    const open = await acquireMany(limiter, 'k-open', 60, at(0), [
-      { limit: Number.POSITIVE_INFINITY, windowMs: 60_000 },
-    ]);
-    expect(open.every((d) => d.granted)).toBe(true);
-    expect(await limiter.acquire('k-closed', [{ limit: 0, windowMs: 60_000 }], at(0))).toEqual({
-      granted: false,
-      retryAfterMs: 60_000,
-    });
-  });
-
-  it('60 concurrent acquires (separate clients, like separate Lambdas) grant exactly 50', async () => {
-    const clients = Array.from(
-      { length: 6 },
-      () => new DynamoDBClient(localAwsClientConfig(engine.endpoint)),
-    );
-    try {
-      const limiters = clients.map((c) => new DynamoDbRateLimiter({ client: c, tableName: TABLE }));
-      const decisions = await Promise.all(
-        Array.from({ length: 60 }, (_, i) =>
-          (limiters[i % limiters.length] as DynamoDbRateLimiter).acquire(
-            'trendyol#seller-3#update',
-            [BURST],
-            at(4_000),
-          ),
+  it('30 concurrent acquires (separate clients, like separate Lambdas) on 20 slots grant exactly 20', async () => {
+    const limiters = separateLimiters(6);
+    const twenty = [{ limit: 20, windowMs: 10_000 }];
+    const decisions = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        (limiters[i % limiters.length] as DynamoDbRateLimiter).acquire(
+          'trendyol#seller-3#update',
+          twenty,
+          at(4_000),
         ),
-      );
-      expect(decisions.filter((d) => d.granted)).toHaveLength(50);
-      expect(decisions.filter((d) => !d.granted)).toEqual(
-        Array.from({ length: 10 }, () => ({ granted: false, retryAfterMs: 6_000 })),
-      );
-    } finally {
-      for (const c of clients) c.destroy();
-    }
+      ),
+    );
+    expect(decisions.filter((d) => d.granted)).toHaveLength(20);
+    expect(decisions.filter((d) => !d.granted)).toEqual(
+      Array.from({ length: 10 }, () => ({ granted: false, retryAfterMs: 10_000 })),
+    );
+  });
+
+  it('8 always-busy consumers over 300 sends: never over Trendyol’s rolling limits, ≥ 95 % of what they allow', async () => {
+    const tier = 350;
+    const run = await runSimulatedAcquisitions({
+      limiters: separateLimiters(8),
+      key: 'trendyol#seller-4#price-and-inventory',
+      limits: trendyolWriteBudgets(tier),
+      grants: 300,
+      startMs: T0_MS,
+    });
+    expect(run.grantedAt).toHaveLength(300);
+    expect(busiestWindow(run.grantedAt, TRENDYOL_BURST.windowMs)).toBeLessThanOrEqual(50);
+    expect(busiestWindow(run.grantedAt, 60_000)).toBeLessThanOrEqual(tier);
+    expect(
+      utilisation(run.grantedAt, [TRENDYOL_BURST, { limit: tier, windowMs: 60_000 }]),
+    ).toBeGreaterThanOrEqual(0.95);
   });
 });

@@ -1,49 +1,90 @@
-import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbRateLimiter } from '../../../lambdas/adapters/rate-limit/dynamodb-rate-limiter';
+import {
+  CONTENDED_RETRY_AFTER_MS,
+  DynamoDbRateLimiter,
+} from '../../../lambdas/adapters/rate-limit/dynamodb-rate-limiter';
 
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const BURST = [{ limit: 50, windowMs: 10_000 }];
+const NOW = new Date('2025-03-01T10:00:07.500Z');
 
 describe('DynamoDbRateLimiter command inputs', () => {
   const ddb = mockClient(DynamoDBClient);
-  const limiter = new DynamoDbRateLimiter({ client: new DynamoDBClient({}), tableName: 'eci-dev-dedup' });
+  const limiter = new DynamoDbRateLimiter({
+    client: new DynamoDBClient({}),
+    tableName: 'eci-dev-dedup',
+    maxConflicts: 2,
+  });
 
   beforeEach(() => ddb.reset());
 
-  it('adds one to a fixed-window counter under a limit condition, with a TTL after the window', async () => {
-    ddb.on(UpdateItemCommand).resolves({});
-    const now = new Date('2025-03-01T10:00:07.500Z');
-    expect(await limiter.acquire('trendyol#42#update', [{ limit: 50, windowMs: 10_000 }], now)).toEqual({
-      granted: true,
-    });
-    const windowStart = Date.parse('2025-03-01T10:00:00Z');
-    expect(ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input).toEqual({
+  it('reads the log strongly consistently and creates it only if nobody else did', async () => {
+    ddb.on(GetItemCommand).resolves({});
+    ddb.on(PutItemCommand).resolves({});
+    expect(await limiter.acquire('trendyol#42#update', BURST, NOW)).toEqual({ granted: true });
+    expect(ddb.commandCalls(GetItemCommand)[0]?.args[0].input).toEqual({
       TableName: 'eci-dev-dedup',
-      Key: { pk: { S: `rate#trendyol#42#update#10000#${windowStart}` } },
-      UpdateExpression: 'ADD n :one SET expiresAt = :expiresAt',
-      ConditionExpression: 'attribute_not_exists(n) OR n < :limit',
-      ExpressionAttributeValues: {
-        ':one': { N: '1' },
-        ':limit': { N: '50' },
-        ':expiresAt': { N: String((windowStart + 10_000) / 1000 + 300) },
+      Key: { pk: { S: 'rate#trendyol#42#update' } },
+      ConsistentRead: true,
+    });
+    expect(ddb.commandCalls(PutItemCommand)[0]?.args[0].input).toEqual({
+      TableName: 'eci-dev-dedup',
+      Item: {
+        pk: { S: 'rate#trendyol#42#update' },
+        grants: { L: [{ N: String(NOW.getTime()) }] },
+        v: { N: '1' },
+        expiresAt: { N: String(Math.ceil((NOW.getTime() + 10_000) / 1000) + 300) },
       },
+      ConditionExpression: 'attribute_not_exists(pk)',
     });
   });
 
-  it('stops at the first denying limit and reports when its window ends', async () => {
-    ddb.on(UpdateItemCommand).rejects(conditionFailed());
-    const now = new Date('2025-03-01T10:00:07.500Z');
-    const decision = await limiter.acquire(
-      'k',
-      [
-        { limit: 50, windowMs: 10_000 },
-        { limit: 600, windowMs: 60_000 },
-      ],
-      now,
-    );
-    expect(decision).toEqual({ granted: false, retryAfterMs: 2_500 });
-    expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(1);
+  it('writes the next version on condition that the version read is still current', async () => {
+    ddb
+      .on(GetItemCommand)
+      .resolves({ Item: { grants: { L: [{ N: String(NOW.getTime() - 1) }] }, v: { N: '7' } } });
+    ddb.on(PutItemCommand).resolves({});
+    await limiter.acquire('k', BURST, NOW);
+    const input = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(input?.Item?.v).toEqual({ N: '8' });
+    expect(input?.Item?.grants).toEqual({
+      L: [{ N: String(NOW.getTime() - 1) }, { N: String(NOW.getTime()) }],
+    });
+    expect(input?.ConditionExpression).toBe('v = :v');
+    expect(input?.ExpressionAttributeValues).toEqual({ ':v': { N: '7' } });
+  });
+
+  it('writes nothing when the stored log denies', async () => {
+    ddb.on(GetItemCommand).resolves({
+      Item: {
+        grants: { L: Array.from({ length: 50 }, () => ({ N: String(NOW.getTime() - 2_500) })) },
+        v: { N: '50' },
+      },
+    });
+    expect(await limiter.acquire('k', BURST, NOW)).toEqual({ granted: false, retryAfterMs: 7_500 });
+    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
+  });
+
+  it('re-reads after losing a race, and answers "retry soon" after too many lost races', async () => {
+    ddb.on(GetItemCommand).resolves({});
+    ddb.on(PutItemCommand).rejects(conditionFailed());
+    expect(await limiter.acquire('k', BURST, NOW)).toEqual({
+      granted: false,
+      retryAfterMs: CONTENDED_RETRY_AFTER_MS,
+    });
+    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(3);
+  });
+
+  it('lets other DynamoDB errors through', async () => {
+    ddb.on(GetItemCommand).rejects(new Error('throttled'));
+    await expect(limiter.acquire('k', BURST, NOW)).rejects.toThrow('throttled');
   });
 });

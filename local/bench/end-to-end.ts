@@ -1,0 +1,199 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { startLocalStack } from '../runtime/local-stack';
+import { type CostBreakdown, costPerMillionItems } from './cost-model';
+import {
+  awsCallCounter,
+  countingDatabase,
+  invocationCounter,
+  percentile,
+  resetDatabaseCounts,
+  sumCalls,
+} from './instrument';
+
+/** Items per push through the API: the issue's push size, under the API's 5 MiB body limit. */
+export const PUSH_SIZE = 50_000;
+
+/** A push body of `n` distinct barcodes (compact fields, so 50,000 items stay under 5 MiB). */
+export function compactPushBody(connectionId: string, prefix: string, n: number) {
+  return {
+    connectionId,
+    items: Array.from({ length: n }, (_, i) => ({
+      barcode: `${prefix}${String(i).padStart(6, '0')}`,
+      quantity: i % 20_000,
+      salePrice: 100 + (i % 97) / 4,
+      listPrice: 150 + (i % 97) / 4,
+    })),
+  };
+}
+
+/** POSTs one push; returns the job ids. @throws Error unless the API answers 202. */
+export async function postPush(apiUrl: string, apiKey: string, body: unknown): Promise<string[]> {
+  const res = await fetch(`${apiUrl}/v1/inventory/push?forceWrite=1`, {
+    method: 'POST',
+    headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status !== 202) throw new Error(`push: HTTP ${res.status} ${text.slice(0, 300)}`);
+  const parsed = JSON.parse(text) as { jobIds?: string[]; jobs?: Array<{ id?: string; jobId?: string }> };
+  return parsed.jobIds ?? (parsed.jobs ?? []).map((j) => j.id ?? j.jobId ?? '');
+}
+
+export interface EndToEndResult {
+  items: number;
+  pushes: number;
+  chunks: number;
+  seconds: number;
+  itemsPerSecond: number;
+  http429: number;
+  /** Trendyol's ceiling for one seller: 50 writes per 10 s × 1,000 items. */
+  trendyolCeilingItemsPerSecond: number;
+  /** Where the time went (ms unless named otherwise). */
+  profile: {
+    pushApiMs: number;
+    consumerInvocations: number;
+    consumerMs: number;
+    consumerMsPerChunk: number;
+    rateLimitWaitMs: number;
+    pollerInvocations: number;
+    pollerMs: number;
+    pollerMsPerChunk: number;
+    databaseBusyMs: number;
+    databaseStatementsPerChunk: number;
+    databaseTransactionsPerChunk: number;
+    /** Per handler: SQL statements and PGlite execution ms, each per chunk. */
+    databasePerChunkByHandler: Record<string, { statements: number; ms: number }>;
+    /** First to last update request Trendyol received, and the send rate over that span. */
+    sendSpanSeconds: number;
+    sendsPerSecond: number;
+    confirmLagP95Seconds: number;
+  };
+  usage: Parameters<typeof costPerMillionItems>[0];
+  cost: CostBreakdown;
+}
+
+/**
+ * `items` distinct items in pushes of {@link PUSH_SIZE} on one connection, through the whole local
+ * stack (API → SQS → consumer → simulator → confirmation workflow), until every chunk is confirmed.
+ * The simulator settles each batch at once and enforces Trendyol's rolling limits (its default), so a
+ * 429 is counted. Every AWS call, Lambda invocation, transition and SQL statement is counted for the
+ * cost model.
+ */
+export async function endToEnd(items: number): Promise<EndToEndResult> {
+  const database = countingDatabase();
+  const invocations = invocationCounter();
+  let rateLimitWaitMs = 0;
+  const stack = await startLocalStack({
+    port: 0,
+    simulatorPort: 0,
+    inMemory: true,
+    simulatorProcessingDelayMs: 0,
+    releaseIntervalMs: 3_600_000,
+    wrapHandler: invocations.wrap,
+    overrides: {
+      database: database.handle,
+      sleep: async (ms: number) => {
+        rateLimitWaitMs += ms;
+        await delay(ms);
+      },
+    },
+  });
+  // Start counting after the stack's own setup (tables, migrations, demo connection).
+  const aws = awsCallCounter();
+  invocations.reset();
+  resetDatabaseCounts(database.counts);
+  try {
+    const started = performance.now();
+    let pushApiMs = 0;
+    const jobIds: string[] = [];
+    for (let pushed = 0, p = 0; pushed < items; pushed += PUSH_SIZE, p += 1) {
+      const n = Math.min(PUSH_SIZE, items - pushed);
+      const t = performance.now();
+      jobIds.push(
+        ...(await postPush(stack.apiUrl, stack.apiKey, compactPushBody(stack.demoConnectionId, `E${p}-`, n))),
+      );
+      pushApiMs += performance.now() - t;
+    }
+    await stack.settle(30 * 60_000);
+    const seconds = (performance.now() - started) / 1000;
+
+    const executions = [...stack.workflow.executions.values()];
+    const notConfirmed = executions.filter((e) => e.status !== 'SUCCEEDED').length;
+    if (executions.length !== jobIds.length || notConfirmed > 0) {
+      throw new Error(
+        `${jobIds.length} chunks, ${executions.length} executions, ${notConfirmed} not confirmed`,
+      );
+    }
+    const lagsMs: number[] = [];
+    for (const id of jobIds) {
+      const job = await stack.container.jobs.get(id);
+      const lag = (job?.summary as { confirmation?: { lagMs?: number } } | null)?.confirmation?.lagMs;
+      if (lag !== undefined) lagsMs.push(lag);
+    }
+    const updates = stack.simulator.requests.filter((r) => r.endpoint === 'update');
+    const sendTimes = updates.filter((r) => r.status === 200).map((r) => Date.parse(r.at));
+    const sendSpanSeconds = (Math.max(...sendTimes) - Math.min(...sendTimes)) / 1000;
+    const consumer = invocations.counts['push-consumer'] ?? { invocations: 0, totalMs: 0 };
+    const poller = invocations.counts['poll-batch'] ?? { invocations: 0, totalMs: 0 };
+    const lambdas = Object.values(invocations.counts);
+    const chunks = jobIds.length;
+    const usage = {
+      items,
+      sqsRequests: sumCalls(
+        aws.calls,
+        [
+          'SendMessage',
+          'SendMessageBatch',
+          'ReceiveMessage',
+          'DeleteMessage',
+          'DeleteMessageBatch',
+          'ChangeMessageVisibility',
+        ],
+        'units64KiB',
+      ),
+      lambdaInvocations: lambdas.reduce((a, l) => a + l.invocations, 0),
+      lambdaMs: lambdas.reduce((a, l) => a + l.totalMs, 0),
+      stepFunctionsTransitions: executions.reduce((a, e) => a + e.transitions, 0),
+      dataApiCalls: database.counts.statements + 2 * database.counts.transactions,
+      dynamoDbWriteUnits: sumCalls(aws.calls, ['PutItem', 'UpdateItem', 'DeleteItem'], 'units1KiB'),
+      dynamoDbReadUnits: sumCalls(aws.calls, ['GetItem', 'Query']),
+    };
+    return {
+      items,
+      pushes: Math.ceil(items / PUSH_SIZE),
+      chunks,
+      seconds,
+      itemsPerSecond: items / seconds,
+      http429: stack.simulator.requests.filter((r) => r.status === 429).length,
+      trendyolCeilingItemsPerSecond: 5_000,
+      profile: {
+        pushApiMs,
+        consumerInvocations: consumer.invocations,
+        consumerMs: consumer.totalMs,
+        consumerMsPerChunk: consumer.totalMs / chunks,
+        rateLimitWaitMs,
+        pollerInvocations: poller.invocations,
+        pollerMs: poller.totalMs,
+        pollerMsPerChunk: poller.totalMs / chunks,
+        databaseBusyMs: database.counts.busyMs,
+        databaseStatementsPerChunk: database.counts.statements / chunks,
+        databaseTransactionsPerChunk: database.counts.transactions / chunks,
+        databasePerChunkByHandler: Object.fromEntries(
+          Object.entries(database.counts.byHandler).map(([name, c]) => [
+            name,
+            { statements: c.statements / chunks, ms: c.ms / chunks },
+          ]),
+        ),
+        sendSpanSeconds,
+        sendsPerSecond: sendTimes.length / Math.max(sendSpanSeconds, 1e-3),
+        confirmLagP95Seconds: percentile(lagsMs, 95) / 1000,
+      },
+      usage,
+      cost: costPerMillionItems(usage),
+    };
+  } finally {
+    aws.stop();
+    await stack.stop();
+  }
+}

@@ -1,0 +1,118 @@
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { createConnection } from '../../lambdas/use-cases/connections';
+import { startLocalStack } from '../runtime/local-stack';
+import { compactPushBody, postPush } from './end-to-end';
+import { countingDatabase, invocationCounter } from './instrument';
+
+export interface ScalingRow {
+  connections: number;
+  items: number;
+  seconds: number;
+  itemsPerSecond: number;
+  /** Share of the wall clock the (one, local) push consumer was busy: ≈ 1 means it is the limit. */
+  consumerBusyShare: number;
+  pollerBusyShare: number;
+  http429: number;
+}
+
+export interface ScalingResult {
+  engine: 'postgresql' | 'pglite';
+  itemsPerConnection: number;
+  rows: ScalingRow[];
+}
+
+/**
+ * A database of the bench's own next to DATABASE_URL's (same server, name + `_eci_bench`), created
+ * empty, so the bench never touches the tables tests use. Returns its URL and a drop function.
+ */
+async function ownDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const parsed = new URL(url);
+  const name = `${parsed.pathname.replace(/^\//, '') || 'postgres'}_eci_bench`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  parsed.pathname = `/${name}`;
+  return {
+    url: parsed.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}"`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/**
+ * Aggregate items/s when 1, 2, 5 and 10 connections (each its own Trendyol seller, so each has its
+ * own rate limits) push `itemsPerConnection` distinct items at once, until every chunk is confirmed.
+ * PostgreSQL from DATABASE_URL (in a database of the bench's own) when set, else in-memory PGlite.
+ */
+export async function scaling(
+  itemsPerConnection: number,
+  counts: readonly number[] = [1, 2, 5, 10],
+): Promise<ScalingResult> {
+  const databaseUrl = process.env.DATABASE_URL;
+  const rows: ScalingRow[] = [];
+  for (const n of counts) {
+    const own = databaseUrl ? await ownDatabase(databaseUrl) : undefined;
+    const database = countingDatabase(own?.url);
+    const invocations = invocationCounter();
+    const stack = await startLocalStack({
+      port: 0,
+      simulatorPort: 0,
+      inMemory: true,
+      simulatorProcessingDelayMs: 0,
+      releaseIntervalMs: 3_600_000,
+      wrapHandler: invocations.wrap,
+      overrides: { database: database.handle },
+    });
+    try {
+      const connectionIds: string[] = [];
+      for (let i = 0; i < n; i += 1) {
+        const seller = { sellerId: 200_000 + i, apiKey: `k${i}`, apiSecret: `s${i}` };
+        stack.simulator.addSeller({ ...seller, approvedBarcodes: 'any' });
+        const c = await createConnection(stack.container, {
+          type: 'trendyol',
+          name: `bench ${i}`,
+          ...seller,
+          baseUrl: stack.simulator.url,
+          integratorName: 'ECI',
+        });
+        connectionIds.push(c.id);
+      }
+      invocations.reset();
+      const started = performance.now();
+      await Promise.all(
+        connectionIds.map((id, i) =>
+          postPush(stack.apiUrl, stack.apiKey, compactPushBody(id, `S${n}-${i}-`, itemsPerConnection)),
+        ),
+      );
+      await stack.settle(30 * 60_000);
+      const ms = performance.now() - started;
+      const busy = (name: string) => (invocations.counts[name]?.totalMs ?? 0) / ms;
+      rows.push({
+        connections: n,
+        items: n * itemsPerConnection,
+        seconds: ms / 1000,
+        itemsPerSecond: (n * itemsPerConnection) / (ms / 1000),
+        consumerBusyShare: busy('push-consumer'),
+        pollerBusyShare: busy('poll-batch'),
+        http429: stack.simulator.requests.filter((r) => r.status === 429).length,
+      });
+    } finally {
+      await stack.stop();
+      await own?.drop();
+    }
+  }
+  return { engine: databaseUrl ? 'postgresql' : 'pglite', itemsPerConnection, rows };
+}

@@ -1,0 +1,204 @@
+import { parseArgs } from 'node:util';
+import { FIRST_POLL_DELAY_SECONDS } from '../../lib/constructs/confirmation-workflow';
+import { type EndToEndResult, endToEnd, PUSH_SIZE } from './end-to-end';
+import { type PushHandlerResult, pushHandlerRatio } from './push-handler';
+import { rateBudgetBench } from './rate-budget';
+import { type ScalingResult, scaling } from './scaling';
+
+/** Sizes of the throughput runs; the defaults are issue 12's. */
+export interface ThroughputOptions {
+  /** End-to-end items on one connection (pushes of 50,000). @default 200000 */
+  items: number;
+  /** Sends in the rate-budget run. @default 300 */
+  rateGrants: number;
+  /** Items of the API push measured against its floor. @default 50000 */
+  pushItems: number;
+  /** Items each connection pushes in the scaling run. @default 10000 */
+  scalingItems: number;
+}
+
+/** Reads `--items`, `--rate-grants`, `--push-items`, `--scaling-items` (unknown flags are ignored). */
+export function throughputOptions(argv: string[]): ThroughputOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: false,
+    options: {
+      items: { type: 'string' },
+      'rate-grants': { type: 'string' },
+      'push-items': { type: 'string' },
+      'scaling-items': { type: 'string' },
+    },
+  });
+  const int = (v: unknown, fallback: number) => {
+    const n = Number(v ?? fallback);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`bench size must be a positive integer, got ${String(v)}`);
+    return n;
+  };
+  return {
+    items: int(values.items, 200_000),
+    rateGrants: int(values['rate-grants'], 300),
+    pushItems: int(values['push-items'], PUSH_SIZE),
+    scalingItems: int(values['scaling-items'], 10_000),
+  };
+}
+
+/** What the workflow bench in main.ts measured (batches settling within 0–5 s). */
+export interface WorkflowMeasure {
+  meanTransitions: number;
+  maxTransitions: number;
+  p95LagAfterSettleMs: number;
+}
+
+const pct = (x: number) => `${Math.round(x * 100)} %`;
+const s1 = (x: number) => x.toFixed(1);
+
+function endToEndLimit(e: EndToEndResult): string {
+  const p = e.profile;
+  const runMs = e.seconds * 1000;
+  const trendyolShare = p.sendsPerSecond / 5;
+  const sending = `Sends to Trendyol ran at ${s1(p.sendsPerSecond)}/s of the 5/s its rolling limits allow (${pct(trendyolShare)}) over ${s1(p.sendSpanSeconds)} s of a ${s1(e.seconds)} s run`;
+  const shares = [
+    `the one local push consumer was busy ${pct(p.consumerMs / runMs)} of the run (${Math.round(p.consumerMsPerChunk)} ms per chunk, rate-limit waits included: ${Math.round(p.rateLimitWaitMs / e.chunks)} ms)`,
+    `the poller ${pct(p.pollerMs / runMs)} (${Math.round(p.pollerMsPerChunk)} ms per chunk)`,
+    `the database ${pct(p.databaseBusyMs / runMs)} (${s1(p.databaseStatementsPerChunk)} statements, ${s1(p.databaseTransactionsPerChunk)} transactions per chunk; per chunk by handler: ${Object.entries(
+      p.databasePerChunkByHandler,
+    )
+      .map(([name, c]) => `${name} ${s1(c.statements)} statements / ${Math.round(c.ms)} ms`)
+      .join(', ')})`,
+    `the API pushes ${s1(p.pushApiMs / 1000)} s`,
+  ];
+  const verdict =
+    trendyolShare >= 0.9
+      ? "Trendyol's rolling limits bound the rate."
+      : "Trendyol's limits are not what binds: per-chunk work in the consumer, the poller and the database (one process, one event loop, 2 shared cores) is.";
+  return `${sending}; ${shares.join('; ')}. ${verdict}`;
+}
+
+function scalingLimit(scale: ScalingResult): string {
+  const engine =
+    scale.engine === 'postgresql'
+      ? 'PostgreSQL (DATABASE_URL, in a database of the bench’s own)'
+      : 'in-memory PGlite (DATABASE_URL not set)';
+  const last = scale.rows[scale.rows.length - 1];
+  const first = scale.rows[0];
+  if (!last || !first) return engine;
+  const gain = last.itemsPerSecond / first.itemsPerSecond;
+  const bound =
+    last.consumerBusyShare >= 0.7
+      ? `the local event source hands the one consumer a batch at a time (Lambda would run one per message group), and it was busy ${pct(last.consumerBusyShare)} at ${last.connections} connections: one consumer's per-chunk work bounds the aggregate`
+      : `the consumer was busy only ${pct(last.consumerBusyShare)} and the poller ${pct(last.pollerBusyShare)} at ${last.connections} connections: the fixed confirmation wait (${FIRST_POLL_DELAY_SECONDS} s before the first poll, then the poller's back-off) dominates runs this short`;
+  return `${engine}; ${last.connections} connections reach ${s1(gain)}× one connection's rate; ${bound}. Each seller's own rate limit (5,000 items/s) was not reached.`;
+}
+
+/**
+ * Runs the issue-12 measurements and returns the `latest.json` keys (each with `limitedBy`) and the
+ * markdown section. `workflow` comes from main.ts's confirmation bench.
+ */
+export async function throughputBench(options: ThroughputOptions, workflow: WorkflowMeasure) {
+  const rate = await rateBudgetBench(options.rateGrants);
+  const push: PushHandlerResult = await pushHandlerRatio(options.pushItems);
+  const e2e = await endToEnd(options.items);
+  const scale: ScalingResult = await scaling(options.scalingItems);
+
+  const rateBudget = {
+    ...rate,
+    limitedBy:
+      `ECI's 250 ms arrival margin on every Trendyol window (50 per 10.25 s instead of 10 s); ` +
+      `never more than ${rate.busiest10s} in any 10 s, ${rate.busiest60s} in any 60 s.`,
+  };
+  const endToEndKey = {
+    itemsPerSecond: e2e.itemsPerSecond,
+    http429: e2e.http429,
+    items: e2e.items,
+    pushes: e2e.pushes,
+    chunks: e2e.chunks,
+    seconds: e2e.seconds,
+    trendyolCeilingItemsPerSecond: e2e.trendyolCeilingItemsPerSecond,
+    profile: e2e.profile,
+    limitedBy: endToEndLimit(e2e),
+  };
+  const parts = push.floorParts;
+  const pushHandler = {
+    ...push,
+    limitedBy:
+      `floor: parse ${Math.round(parts.parseMs)} ms, coalesce ${Math.round(parts.coalesceMs)} ms, chunk + SHA-256 ${Math.round(parts.chunkAndHashMs)} ms, ` +
+      `lookup ${Math.round(parts.lookupMs)} ms, upsert ${Math.round(parts.upsertMs)} ms; the push ran ${push.databaseStatements} statements ` +
+      `in ${push.databaseTransactions} transaction(s) on PGlite.`,
+  };
+  const workflowKey = {
+    transitionsPerBatch: workflow.meanTransitions,
+    maxTransitionsPerBatch: workflow.maxTransitions,
+    confirmLagP95Seconds: workflow.p95LagAfterSettleMs / 1000,
+    limitedBy:
+      'Transitions: the state machine entered per poll (Wait → PollBatch → Choice); lag: the Wait between polls, since a batch is seen settled only at the next poll.',
+  };
+  const biggest = Object.entries(e2e.cost.byService).sort((a, b) => b[1] - a[1])[0];
+  const cost = {
+    usdPerMillionItems: e2e.cost.usdPerMillionItems,
+    byService: e2e.cost.byService,
+    usage: e2e.usage,
+    prices: 'local/bench/aws-prices.ts',
+    limitedBy:
+      `modelled from the end-to-end run's counted usage; largest share ${biggest?.[0]} ` +
+      `($${(biggest?.[1] ?? 0).toFixed(4)} per million items). Lambda durations are local ones (PGlite in process), ` +
+      'DynamoDB write units are estimated from request sizes (upper bound); Aurora ACU-hours are not per item and are left out.',
+  };
+  const scalingKey = {
+    ...scale,
+    limitedBy: scalingLimit(scale),
+  };
+
+  const keys = {
+    rateBudget,
+    endToEnd: endToEndKey,
+    pushHandler,
+    workflow: workflowKey,
+    cost,
+    scaling: scalingKey,
+  };
+  const goals: Array<[string, number, string, boolean]> = [
+    ['endToEnd.itemsPerSecond', e2e.itemsPerSecond, '≥ 4,500', e2e.itemsPerSecond >= 4_500],
+    ['endToEnd.http429', e2e.http429, '0', e2e.http429 === 0],
+    ['rateBudget.utilisation', rate.utilisation, '≥ 0.95', rate.utilisation >= 0.95],
+    ['pushHandler.ratio', push.ratio, '≤ 2.0', push.ratio <= 2],
+    [
+      'workflow.transitionsPerBatch',
+      workflowKey.transitionsPerBatch,
+      '≤ 4',
+      workflowKey.transitionsPerBatch <= 4,
+    ],
+    [
+      'workflow.confirmLagP95Seconds',
+      workflowKey.confirmLagP95Seconds,
+      '≤ 2',
+      workflowKey.confirmLagP95Seconds <= 2,
+    ],
+    ['cost.usdPerMillionItems', cost.usdPerMillionItems, '≤ 0.10', cost.usdPerMillionItems <= 0.1],
+  ];
+  const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(3));
+  const markdown = [
+    `## Issue 12 goals (end-to-end ${e2e.items.toLocaleString('en')} items, rate budget ${rate.sent} sends, push ${push.items.toLocaleString('en')} items)`,
+    '| key | measured | goal | met | what limits it |',
+    '|---|---|---|---|---|',
+    ...goals.map(([key, value, goal, met]) => {
+      const section = keys[key.split('.')[0] as keyof typeof keys] as { limitedBy: string };
+      return `| \`${key}\` | ${fmt(value)} | ${goal} | ${met ? 'yes' : 'no'} | ${section.limitedBy.replace(/\|/g, '/')} |`;
+    }),
+    '',
+    `## Scaling (${scale.engine}, ${scale.itemsPerConnection.toLocaleString('en')} items per connection, all pushing at once)`,
+    '| connections | items | seconds | items/s | consumer busy | poller busy | 429s |',
+    '|---|---|---|---|---|---|---|',
+    ...scale.rows.map(
+      (r) =>
+        `| ${r.connections} | ${r.items} | ${s1(r.seconds)} | ${Math.round(r.itemsPerSecond)} | ${pct(r.consumerBusyShare)} | ${pct(r.pollerBusyShare)} | ${r.http429} |`,
+    ),
+    '',
+    `Limited by: ${scalingKey.limitedBy}`,
+    '',
+    '## Cost per million items by service (USD)',
+    ...Object.entries(e2e.cost.byService).map(([k, v]) => `- ${k}: ${v.toFixed(4)}`),
+    '',
+  ].join('\n');
+  return { keys, goals: goals.map(([key, value, goal, met]) => ({ key, value, goal, met })), markdown };
+}
