@@ -45,6 +45,8 @@ export interface Container {
   writeEnabledEnv: boolean;
   forceWriteAllowed: boolean;
   allowCustomBaseUrl: boolean;
+  /** `ECI_LOCAL_BASE_URLS`: origins a connection may use on the local stack (the simulator); see base-url.ts. */
+  localBaseUrls?: readonly string[];
   apiKey?: string;
   maxReceiveCount: number;
   /** Powertools idempotency store for the consumer (IDEMPOTENCY_TABLE_NAME); absent → job state only. */
@@ -107,6 +109,9 @@ export function createContainer(env: Env, overrides: Partial<Container> = {}): C
     writeEnabledEnv: envFlag(env.TRENDYOL_WRITE_ENABLED),
     forceWriteAllowed: envFlag(env.TRENDYOL_FORCE_WRITE_ALLOWED),
     allowCustomBaseUrl: envFlag(env.ALLOW_CUSTOM_BASE_URL),
+    ...(env.ECI_LOCAL_BASE_URLS && {
+      localBaseUrls: env.ECI_LOCAL_BASE_URLS.split(',').map((origin) => origin.trim()),
+    }),
     ...(env.ECI_API_KEY && { apiKey: env.ECI_API_KEY }),
     maxReceiveCount: Number(env.PUSH_QUEUE_MAX_RECEIVE_COUNT ?? '5'),
     ...(env.IDEMPOTENCY_TABLE_NAME && {

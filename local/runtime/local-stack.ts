@@ -48,6 +48,8 @@ export interface LocalStackOptions {
   simulatorProcessingDelayMs?: number;
   /** Run the SQS event-source poller in the background; tests that inspect the queue turn it off. @default true */
   autoConsume?: boolean;
+  /** More origins connections may use besides the simulator's (tests with a second fake Trendyol). */
+  extraLocalBaseUrls?: string[];
   /** Extra container overrides (tests inject a clock, for instance). */
   overrides?: Partial<Container>;
 }
@@ -119,6 +121,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ECI_LOG_FILE: logFile,
     ECI_API_KEY: apiKey,
     ALLOW_CUSTOM_BASE_URL: 'true',
+    // The local stage's base-URL rule: http and loopback only towards the simulator (see base-url.ts).
+    ECI_LOCAL_BASE_URLS: [new URL(simulator.url).origin, ...(options.extraLocalBaseUrls ?? [])].join(','),
     TRENDYOL_WRITE_ENABLED: String(options.writeEnabled ?? process.env.TRENDYOL_WRITE_ENABLED ?? 'false'),
     TRENDYOL_FORCE_WRITE_ALLOWED: String(
       options.forceWriteAllowed ?? process.env.TRENDYOL_FORCE_WRITE_ALLOWED ?? 'true',
