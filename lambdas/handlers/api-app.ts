@@ -72,7 +72,7 @@ function bind<S extends RouteSchema>(
     spec.method,
     spec.path,
     async (event, rawParams) => {
-      const params = spec.params ? parseBody(spec.params, rawParams, 'path') : undefined;
+      const params = spec.params ? parseBody(spec.params, rawParams, 'path', ['path']) : undefined;
       const query = readQuery(event, spec.query);
       let body: unknown;
       if (spec.body) {

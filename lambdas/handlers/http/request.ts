@@ -128,9 +128,17 @@ export function readQuery<S extends z.ZodObject>(event: APIGatewayProxyEvent, sc
   throw new ValidationError(message, issues);
 }
 
-/** Validates a JSON body against a route's schema; problems are located by their path in the body. */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
+/**
+ * Validates a JSON body (or the path parameters, with `prefix` `['path']`) against a route's schema;
+ * problems are located by their path in it.
+ */
+export function parseBody<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  what: string,
+  prefix: string[] = [],
+): z.output<S> {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ValidationError(`The ${what} is invalid.`, toIssues(parsed.error));
+  if (!parsed.success) throw new ValidationError(`The ${what} is invalid.`, toIssues(parsed.error, prefix));
   return parsed.data;
 }
