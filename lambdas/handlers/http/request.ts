@@ -49,7 +49,14 @@ export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new AppError(400, 'MALFORMED_JSON', `The body is not valid JSON: ${(error as Error).message}`);
+    // V8 quotes a slice of the text in its message; that slice may hold a credential, so only the
+    // position is kept.
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+    throw new AppError(
+      400,
+      'MALFORMED_JSON',
+      `The body is not valid JSON${position === undefined ? '' : ` (at character ${position})`}.`,
+    );
   }
   const problem = findJsonStructureProblem(text);
   if (problem) {
