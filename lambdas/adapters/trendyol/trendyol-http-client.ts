@@ -1,4 +1,6 @@
-import { forbiddenAddressReason } from '../../domain/base-url';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { forbiddenAddressReason, TRENDYOL_HOSTS } from '../../domain/base-url';
 import { parseMoney } from '../../domain/money';
 import type {
   BatchOutcome,
@@ -18,6 +20,11 @@ export interface TrendyolHttpClientOptions {
   readTimeoutMs?: number;
   /** Injected for tests. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * Resolves a custom (non-Trendyol) host name to its addresses before a call, so a name that points
+   * at a metadata or link-local address is refused too. Injected for tests. @default dns.lookup (all)
+   */
+  lookup?: (hostname: string) => Promise<string[]>;
   /** Observes every call (latency, outcome) for metrics; never sees credentials. */
   onCall?: (call: {
     endpoint: 'update' | 'batch' | 'read-back';
@@ -128,7 +135,7 @@ export class TrendyolHttpClient implements MarketplaceClient {
     const url = new URL(`${connection.baseUrl}${path}`);
     // Checked on every call, not only when the connection was created: rows written before the rule, or
     // edited by hand, must not reach a metadata or link-local address either.
-    const forbidden = forbiddenAddressReason(url.hostname);
+    const forbidden = await this.forbiddenTarget(url.hostname);
     if (forbidden) return { networkError: `not called: ${forbidden}`, latencyMs: 0 };
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -178,6 +185,25 @@ export class TrendyolHttpClient implements MarketplaceClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Why a host must not be called: a forbidden literal or name, or (for custom host names) a name that
+   * resolves to a forbidden address. Trendyol's own hosts are not resolved twice. A name that does not
+   * resolve is left to fetch, which then reports ENOTFOUND.
+   */
+  private async forbiddenTarget(hostname: string): Promise<string | undefined> {
+    const direct = forbiddenAddressReason(hostname);
+    if (direct || isIP(hostname.replace(/^\[|\]$/g, '')) !== 0 || TRENDYOL_HOSTS.has(hostname)) return direct;
+    const resolve =
+      this.options.lookup ??
+      (async (name: string) => (await dnsLookup(name, { all: true })).map((entry) => entry.address));
+    const addresses = await resolve(hostname).catch(() => [] as string[]);
+    for (const address of addresses) {
+      const reason = forbiddenAddressReason(address);
+      if (reason) return `${hostname} resolves to ${reason}`;
+    }
+    return undefined;
   }
 
   /** Shared classification of answers that mean the same on every endpoint. */

@@ -133,4 +133,24 @@ describe('TrendyolHttpClient transport errors', () => {
     expect(message).toMatch(/^not called: .*(link-local|metadata)/);
     expect(called).toBe(false);
   });
+
+  it('never calls a custom host name that resolves to a metadata address', async () => {
+    let called = false;
+    const guarded = new TrendyolHttpClient({
+      lookup: async () => ['169.254.169.254'],
+      fetch: async () => {
+        called = true;
+        throw new Error('must not be called');
+      },
+    });
+    const message = transportError(
+      await guarded.updatePriceAndInventory(
+        connection('https://sim.example.com/integration'),
+        CREDENTIALS,
+        body,
+      ),
+    );
+    expect(message).toMatch(/^not called: sim\.example\.com resolves to 169\.254\.169\.254/);
+    expect(called).toBe(false);
+  });
 });
