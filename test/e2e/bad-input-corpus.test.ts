@@ -103,6 +103,87 @@ describe(`bad-input corpus (${BAD_INPUT_CORPUS.length} cases): each answers its 
     }
   });
 
+  // The issue's own examples: each message names the problem, not only the details.
+  const connectionBody = (c: CorpusContext, extra: Record<string, unknown>) => ({
+    type: 'trendyol',
+    name: 'Example',
+    sellerId: 1,
+    apiKey: 'k',
+    apiSecret: 's',
+    baseUrl: `${c.simulatorOrigin}/integration`,
+    ...extra,
+  });
+  it.each([
+    ['?dryrun=1', (c: CorpusContext) => ['POST', '/v1/inventory/push?dryrun=1', c.connectionId], /"dryrun"/],
+    [
+      '?dryRun=on',
+      (c: CorpusContext) => ['POST', '/v1/inventory/push?dryRun=on', c.connectionId],
+      /query\.dryRun must be 1, 0, true or false/,
+    ],
+    [
+      '?dryRun=1&dryRun=0',
+      (c: CorpusContext) => ['POST', '/v1/inventory/push?dryRun=1&dryRun=0', c.connectionId],
+      /query\.dryRun given 2 times/,
+    ],
+    ['a malformed escape', () => ['GET', '/v1/jobs/%E0%A4%A'], /%E0%A4%A.*not valid percent-encoded/],
+    ['a NUL in an id', () => ['GET', '/v1/jobs/c%00x'], /path\.id must not contain NUL/],
+    [
+      'a NUL in a query value',
+      (c: CorpusContext) => ['GET', `/v1/inventory/state?connectionId=${c.connectionId}&barcode=A%00`],
+      /query\.barcode must not contain NUL/,
+    ],
+    [
+      'sellerId true',
+      (c: CorpusContext) => ['POST', '/v1/connections', connectionBody(c, { sellerId: true })],
+      /sellerId must be a positive integer/,
+    ],
+    [
+      'sellerId "0x10"',
+      (c: CorpusContext) => ['POST', '/v1/connections', connectionBody(c, { sellerId: '0x10' })],
+      /sellerId must be a positive integer/,
+    ],
+    [
+      'a metadata base URL',
+      (c: CorpusContext) => [
+        'POST',
+        '/v1/connections',
+        connectionBody(c, { baseUrl: 'http://169.254.169.254/' }),
+      ],
+      /baseUrl must not point at 169\.254\.169\.254 .*link-local/,
+    ],
+    [
+      'localhost:22',
+      (c: CorpusContext) => [
+        'POST',
+        '/v1/connections',
+        connectionBody(c, { baseUrl: 'http://localhost:22' }),
+      ],
+      /baseUrl may point at http:\/\/localhost:22 only if/,
+    ],
+    [
+      'userinfo',
+      (c: CorpusContext) => [
+        'POST',
+        '/v1/connections',
+        connectionBody(c, { baseUrl: `${c.simulatorOrigin.replace('//', '//u:p@')}` }),
+      ],
+      /user:password/,
+    ],
+  ] as const)('the example %s is answered with a message naming it', async (_name, build, pattern) => {
+    const [method, path, arg] = build(ctx) as [string, string, unknown];
+    const body =
+      method === 'POST' && path.startsWith('/v1/inventory/push')
+        ? { connectionId: arg, items: [{ barcode: 'EX-1', quantity: 1 }] }
+        : arg;
+    const res = await api.call(method, path, body === undefined ? {} : { body });
+    expect(res.status).toBe(400);
+    const error = (
+      res.body as { error: { message: string; details: Array<{ path: string; message: string }> } }
+    ).error;
+    const said = `${error.message} | ${error.details.map((d) => `${d.path} ${d.message}`).join(' | ')}`;
+    expect(said).toMatch(pattern);
+  });
+
   it('left nothing behind: no connection changed, no secret written, no job, no value, nothing queued, nothing sent', async () => {
     expect(JSON.stringify(await stack.container.connections.list())).toBe(before.connections);
     expect(secrets.writes).toBe(before.secretWrites);

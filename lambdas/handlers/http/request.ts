@@ -131,8 +131,16 @@ export function readQuery<S extends z.ZodObject>(event: APIGatewayProxyEvent, sc
   const message =
     unknown.length > 0
       ? `Unknown query parameter(s): ${unknown.map((k) => JSON.stringify(k)).join(', ')}.`
-      : 'The query string is invalid.';
+      : describeIssues('query string', issues);
   throw new ValidationError(message, issues);
+}
+
+/** `The query string is invalid: query.dryRun must be 1, 0, true or false (and 1 more).` */
+function describeIssues(what: string, issues: ValidationIssue[]): string {
+  const first = issues[0];
+  if (!first) return `The ${what} is invalid.`;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return `The ${what} is invalid: ${first.path} ${first.message}${more}.`;
 }
 
 /**
@@ -146,6 +154,9 @@ export function parseBody<S extends z.ZodType>(
   prefix: string[] = [],
 ): z.output<S> {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ValidationError(`The ${what} is invalid.`, toIssues(parsed.error, prefix));
+  if (!parsed.success) {
+    const issues = toIssues(parsed.error, prefix);
+    throw new ValidationError(describeIssues(what, issues), issues);
+  }
   return parsed.data;
 }
