@@ -190,4 +190,34 @@ describe('connection body schemas (strict coercion)', () => {
     expect(createConnectionBodySchema.safeParse({ ...valid, colour: 'red' }).success).toBe(false);
     expect(updateConnectionBodySchema.safeParse({ name: 'a\u0000b' }).success).toBe(false);
   });
+
+  it('keeps writeRateLimitPerMinute to Trendyol tiers and integratorName to its User-Agent rule', () => {
+    expect(
+      createConnectionBodySchema.parse({ ...valid, writeRateLimitPerMinute: 1000 }).writeRateLimitPerMinute,
+    ).toBe(1000);
+    expect(createConnectionBodySchema.safeParse({ ...valid, writeRateLimitPerMinute: 999 }).success).toBe(
+      false,
+    );
+    expect(createConnectionBodySchema.safeParse({ ...valid, integratorName: 'Eci-1' }).success).toBe(false);
+  });
+
+  it('PATCH needs something to update and rotates credentials as a pair', () => {
+    expect(updateConnectionBodySchema.safeParse({}).error?.issues[0]?.message).toMatch(/nothing to update/);
+    expect(updateConnectionBodySchema.safeParse({ apiKey: 'k' }).error?.issues[0]?.path).toEqual([
+      'apiSecret',
+    ]);
+    expect(updateConnectionBodySchema.parse({ apiKey: 'k', apiSecret: 's', status: 'paused' })).toEqual({
+      apiKey: 'k',
+      apiSecret: 's',
+      status: 'paused',
+    });
+  });
+
+  it('refuses a base URL that is not an absolute URL', async () => {
+    const { d } = deps(true, []);
+    const error = await createConnection(d, body('/integration')).catch((e: unknown) => e);
+    expect((error as ValidationError).details).toEqual([
+      { path: 'baseUrl', message: 'must be an absolute URL' },
+    ]);
+  });
 });
