@@ -99,6 +99,7 @@ export function composeApi(env: Env, platform: Platform): ApiFunctionDeps {
     writeEnabledEnv: config.TRENDYOL_WRITE_ENABLED,
     forceWriteAllowed: config.TRENDYOL_FORCE_WRITE_ALLOWED,
     allowCustomBaseUrl: config.ALLOW_CUSTOM_BASE_URL,
+    ...(config.ECI_LOCAL_BASE_URLS && { localBaseUrls: config.ECI_LOCAL_BASE_URLS }),
   };
 }
 

@@ -10,6 +10,18 @@ const flag = z.pipe(
   z.transform((value: string) => envFlag(value)),
 );
 
+/** A comma-separated list (possibly empty) of origins; empty → undefined (no local origins at all). */
+const localOrigins = z.pipe(
+  z.string(),
+  z.transform((value: string) => {
+    const origins = value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0);
+    return origins.length > 0 ? origins : undefined;
+  }),
+);
+
 /** The Data API target: every function that touches PostgreSQL gets these three. */
 const database = {
   [ENV.DB_CLUSTER_ARN]: text,
@@ -67,6 +79,7 @@ export const CONTRACTS = {
     [ENV.DEDUP_TABLE_NAME]: text,
     [ENV.PUSH_QUEUE_URL]: text,
     [ENV.ALLOW_CUSTOM_BASE_URL]: flag,
+    [ENV.ECI_LOCAL_BASE_URLS]: localOrigins,
   }),
   /** SQS → sends a chunk to Trendyol, starts the confirmation execution. The queue is its event source. */
   PushConsumer: defineContract('PushConsumer', 'push-consumer.ts', {

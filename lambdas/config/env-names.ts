@@ -34,6 +34,12 @@ export const ENV = {
   TRENDYOL_FORCE_WRITE_ALLOWED: 'TRENDYOL_FORCE_WRITE_ALLOWED',
   /** Whether a connection may point at a host other than Trendyol's (simulators, dev). */
   ALLOW_CUSTOM_BASE_URL: 'ALLOW_CUSTOM_BASE_URL',
+  /**
+   * Comma-separated origins (`http://127.0.0.1:4010`) a connection may use although they are loopback
+   * or plain http: only on one machine (`npm start`, `npm run twin`: the simulator). Empty on every
+   * AWS stage, where no loopback service exists (see `domain/base-url.ts`).
+   */
+  ECI_LOCAL_BASE_URLS: 'ECI_LOCAL_BASE_URLS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

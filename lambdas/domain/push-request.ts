@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { normalizeBarcode } from './barcode';
+import { barcodeProblem, normalizeBarcode } from './barcode';
 import type { InventoryItem } from './inventory-item';
 import { MAX_ITEMS_PER_PUSH, MAX_QUANTITY } from './inventory-item';
 import { parseMoney } from './money';
+import { ecIdSchema, refineSafeText } from './text';
 import { ValidationError, type ValidationIssue } from './validation-error';
 
 const money = z.unknown().transform((value, ctx) => {
@@ -14,13 +15,20 @@ const money = z.unknown().transform((value, ctx) => {
   return parsed.cents;
 });
 
-const itemSchema = z
-  .object({
+/**
+ * One item of a push. Unknown fields (e.g. `salesPrice` for `salePrice`) are refused with their path
+ * rather than dropped: a misspelt price would otherwise be a silent no-op.
+ */
+export const pushItemSchema = z
+  .strictObject({
     barcode: z
       .string({ error: 'must be a string' })
+      .superRefine(refineSafeText)
       .transform(normalizeBarcode)
-      .refine((b) => b.length > 0, 'must not be blank')
-      .refine((b) => b.length <= 100, 'must be at most 100 characters'),
+      .superRefine((b, ctx) => {
+        const problem = barcodeProblem(b);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     quantity: z
       .number({ error: 'must be an integer' })
       .int('must be an integer')
@@ -41,12 +49,17 @@ const itemSchema = z
     }
   });
 
-const pushRequestSchema = z.object({
-  connectionId: z.string({ error: 'must be a string' }).trim().min(1, 'must not be blank'),
+const pushRequestSchema = z.strictObject({
+  connectionId: ecIdSchema,
   items: z
     .array(z.unknown(), { error: 'must be an array' })
     .min(1, 'must contain at least one item')
     .max(MAX_ITEMS_PER_PUSH, `must contain at most ${MAX_ITEMS_PER_PUSH} items`),
+});
+
+/** The whole push body as one schema, for documentation (OpenAPI); {@link parsePushRequest} validates. */
+export const pushRequestBodySchema = pushRequestSchema.extend({
+  items: z.array(pushItemSchema).min(1).max(MAX_ITEMS_PER_PUSH),
 });
 
 export interface PushRequest {
@@ -54,11 +67,17 @@ export interface PushRequest {
   items: InventoryItem[];
 }
 
+/**
+ * Zod issues as ECI's `{path, message}` list. An unknown key becomes one issue per key at the key's own
+ * path (`items.0.salesPrice: unknown field`), so a misspelt field is named where it is.
+ */
 export function toIssues(error: z.ZodError, prefix: (string | number)[] = []): ValidationIssue[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+  const at = (path: PropertyKey[]) => [...prefix, ...path].map(String).join('.') || '(body)';
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'unknown field' }))
+      : [{ path: at(issue.path), message: issue.message }],
+  );
 }
 
 /**
@@ -74,7 +93,7 @@ export function parsePushRequest(body: unknown): PushRequest {
   const checkItems = Array.isArray(rawItems) && rawItems.length <= MAX_ITEMS_PER_PUSH;
   const items: InventoryItem[] = [];
   for (const [index, raw] of (checkItems ? rawItems : []).entries()) {
-    const parsed = itemSchema.safeParse(raw);
+    const parsed = pushItemSchema.safeParse(raw);
     if (!parsed.success) {
       issues.push(...toIssues(parsed.error, ['items', index]));
       continue;

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { z } from 'zod';
 import type { MetricsSink } from '../composition/observability';
 import {
   type ConnectionDeps,
@@ -16,10 +17,12 @@ import { getInventoryState } from '../use-cases/inventory-state';
 import { getJob } from '../use-cases/jobs';
 import { type PollDeps, pollBatchOnDemand } from '../use-cases/poll-batch';
 import { type PushDeps, pushInventory } from '../use-cases/push-inventory';
+import { toBatchView } from './http/batch-view';
 import { type ErrorLogger, errorMapper } from './http/error-mapper';
-import { header, queryFlag, readJsonBody } from './http/request';
+import { header, parseBody, readJsonBody, readQuery } from './http/request';
+import { ROUTES, type RouteSchema } from './http/request-schemas';
 import { json } from './http/responses';
-import { createRouter } from './http/router';
+import { createRouter, type RouteHandler } from './http/router';
 
 export type ApiDeps = ConnectionDeps &
   PushDeps &
@@ -47,86 +50,84 @@ function requireApiKey(deps: ApiDeps, event: APIGatewayProxyEvent) {
   if (!sameKey(given, deps.apiKey)) throw new AppError(401, 'UNAUTHORIZED', 'The API key is not valid.');
 }
 
-/** Builds the API's route table over use cases; `resolveDeps` is called per request (cheap after cold start). */
+type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+/** What a route's handler receives: everything already validated against its {@link RouteSchema}. */
+interface RouteInput<S extends RouteSchema> {
+  event: APIGatewayProxyEvent;
+  params: Output<S['params']>;
+  query: z.output<S['query']>;
+  body: S['bodyCheckedBy'] extends 'use-case' ? unknown : Output<S['body']>;
+}
+
+/**
+ * Binds a handler to its schemas: path parameters, then the query string, then the body are validated
+ * (each a 400 naming what is wrong) before the handler, and so before any use case, runs.
+ */
+function bind<S extends RouteSchema>(
+  spec: S,
+  handler: (input: RouteInput<S>) => Promise<APIGatewayProxyResult>,
+): [string, string, RouteHandler] {
+  return [
+    spec.method,
+    spec.path,
+    async (event, rawParams) => {
+      const params = spec.params ? parseBody(spec.params, rawParams, 'path', ['path']) : undefined;
+      const query = readQuery(event, spec.query);
+      let body: unknown;
+      if (spec.body) {
+        const raw = readJsonBody(event);
+        body = spec.bodyCheckedBy === 'use-case' ? raw : parseBody(spec.body, raw, 'request body');
+      }
+      return handler({ event, params, query, body } as RouteInput<S>);
+    },
+  ];
+}
+
+/**
+ * Builds the API's route table over use cases; `resolveDeps` is called per request (cheap after cold
+ * start). Each route's request shape lives in http/request-schemas.ts; add a route there and here.
+ */
 export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
   const route = createRouter([
-    ['GET', '/health', async () => json(200, { ok: true })],
-    [
-      'POST',
-      '/v1/connections',
-      async (event) => json(201, await createConnection(await resolveDeps(), readJsonBody(event))),
-    ],
-    ['GET', '/v1/connections', async () => json(200, await listConnections(await resolveDeps()))],
-    [
-      'GET',
-      '/v1/connections/:id',
-      async (_, p) => json(200, await getConnection(await resolveDeps(), p.id ?? '')),
-    ],
-    [
-      'PATCH',
-      '/v1/connections/:id',
-      async (event, p) =>
-        json(200, await updateConnection(await resolveDeps(), p.id ?? '', readJsonBody(event))),
-    ],
-    [
-      'GET',
-      '/v1/connections/:id/status',
-      async (_, p) => json(200, await getConnectionStatus(await resolveDeps(), p.id ?? '')),
-    ],
-    [
-      'POST',
-      '/v1/inventory/push',
-      async (event) => {
-        const body = readJsonBody(event);
-        const deps = await resolveDeps();
-        const result = await pushInventory(deps, body, {
-          dryRun: queryFlag(event, 'dryRun'),
-          force: queryFlag(event, 'force'),
-          forceWrite: queryFlag(event, 'forceWrite'),
-        });
-        const r = result.body;
-        deps.metrics?.count('ItemsPushed', r.changedCount);
-        deps.metrics?.count('ItemsSkipped', r.skippedCount);
-        deps.metrics?.count('ChunksDeduplicated', r.dedupCount);
-        deps.metrics?.count('ChunksScheduled', r.scheduledCount);
-        return json(result.httpStatus, result.body);
-      },
-    ],
-    ['GET', '/v1/jobs/:id', async (_, p) => json(200, await getJob(await resolveDeps(), p.id ?? ''))],
-    [
-      'GET',
-      '/v1/inventory/batch/:batchRequestId',
-      async (_, p) => json(200, await pollBatchOnDemand(await resolveDeps(), p.batchRequestId ?? '')),
-    ],
-    [
-      'GET',
-      '/v1/inventory/dedup',
-      async (event) => {
-        const q = event.queryStringParameters ?? {};
-        return json(
-          200,
-          await getDedupRecord(await resolveDeps(), {
-            ...(q.connectionId && { connectionId: q.connectionId }),
-            ...(q.bodyHash && { bodyHash: q.bodyHash }),
-          }),
-        );
-      },
-    ],
-    [
-      'GET',
-      '/v1/inventory/state',
-      async (event) => {
-        const q = event.queryStringParameters ?? {};
-        return json(
-          200,
-          await getInventoryState(await resolveDeps(), {
-            ...(q.connectionId && { connectionId: q.connectionId }),
-            ...(q.barcode && { barcode: q.barcode }),
-            ...(q.after && { after: q.after }),
-          }),
-        );
-      },
-    ],
+    bind(ROUTES.health, async () => json(200, { ok: true })),
+    bind(ROUTES.createConnection, async ({ body }) =>
+      json(201, await createConnection(await resolveDeps(), body)),
+    ),
+    bind(ROUTES.listConnections, async () => json(200, await listConnections(await resolveDeps()))),
+    bind(ROUTES.getConnection, async ({ params }) =>
+      json(200, await getConnection(await resolveDeps(), params.id)),
+    ),
+    bind(ROUTES.updateConnection, async ({ params, body }) =>
+      json(200, await updateConnection(await resolveDeps(), params.id, body)),
+    ),
+    bind(ROUTES.getConnectionStatus, async ({ params }) =>
+      json(200, await getConnectionStatus(await resolveDeps(), params.id)),
+    ),
+    bind(ROUTES.pushInventory, async ({ query, body }) => {
+      const deps = await resolveDeps();
+      const result = await pushInventory(deps, body, {
+        dryRun: query.dryRun ?? false,
+        force: query.force ?? false,
+        forceWrite: query.forceWrite ?? false,
+      });
+      const r = result.body;
+      deps.metrics?.count('ItemsPushed', r.changedCount);
+      deps.metrics?.count('ItemsSkipped', r.skippedCount);
+      deps.metrics?.count('ChunksDeduplicated', r.dedupCount);
+      deps.metrics?.count('ChunksScheduled', r.scheduledCount);
+      return json(result.httpStatus, result.body);
+    }),
+    bind(ROUTES.getJob, async ({ params }) => json(200, await getJob(await resolveDeps(), params.id))),
+    bind(ROUTES.getBatch, async ({ params }) =>
+      json(200, toBatchView(await pollBatchOnDemand(await resolveDeps(), params.batchRequestId))),
+    ),
+    bind(ROUTES.getDedupRecord, async ({ query }) =>
+      json(200, await getDedupRecord(await resolveDeps(), query)),
+    ),
+    bind(ROUTES.getInventoryState, async ({ query }) =>
+      json(200, await getInventoryState(await resolveDeps(), query)),
+    ),
   ]);
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

@@ -1,18 +1,15 @@
-import { z } from 'zod';
-import { toIssues } from '../domain/push-request';
-import { ValidationError } from '../domain/validation-error';
+import { type BaseUrlPolicy, checkBaseUrl } from '../domain/base-url';
+import type { CreateConnectionInput, UpdateConnectionInput } from '../domain/connection-input';
+import { WRITE_RATE_TIERS } from '../domain/connection-input';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { Connection, ConnectionRepository, Job, JobRepository } from '../ports/repositories';
-import type { SecretStore } from '../ports/secret-store';
+import type { ConnectionCredentials, SecretStore } from '../ports/secret-store';
 import { notFound } from './errors';
 import { toJobView } from './jobs';
 
-export const TRENDYOL_PROD_BASE_URL = 'https://apigw.trendyol.com/integration';
-export const TRENDYOL_STAGE_BASE_URL = 'https://stageapigw.trendyol.com/integration';
-const TRENDYOL_HOSTS = new Set(['apigw.trendyol.com', 'stageapigw.trendyol.com']);
-/** Trendyol's inventory-write tiers (requests per minute), lowest first. */
-export const WRITE_RATE_TIERS = [350, 500, 1000, 1500, 2000] as const;
+export { TRENDYOL_PROD_BASE_URL, TRENDYOL_STAGE_BASE_URL } from '../domain/base-url';
+export { WRITE_RATE_TIERS } from '../domain/connection-input';
 
 export interface ConnectionDeps {
   connections: ConnectionRepository;
@@ -22,52 +19,21 @@ export interface ConnectionDeps {
   ids: IdGenerator;
   /** Local and dev stages may point a connection at a simulator; elsewhere only Trendyol's hosts. */
   allowCustomBaseUrl: boolean;
+  /**
+   * Origins (`http://127.0.0.1:4010`) a connection may use on the local stack, where loopback is
+   * otherwise refused; set only there (`ECI_LOCAL_BASE_URLS`). Undefined with `allowCustomBaseUrl`
+   * means the dev rules: https and public hosts only.
+   */
+  localBaseUrls?: readonly string[];
 }
 
-const nonBlank = (what: string) =>
-  z
-    .string({ error: `${what} must be a string` })
-    .trim()
-    .min(1, 'must not be blank');
-
-const createSchema = z.object({
-  type: z.literal('trendyol', { error: 'must be "trendyol"' }),
-  name: nonBlank('name').max(200),
-  sellerId: z.coerce
-    .number({ error: 'must be a positive integer' })
-    .int('must be a positive integer')
-    .positive('must be a positive integer'),
-  apiKey: nonBlank('apiKey'),
-  apiSecret: nonBlank('apiSecret'),
-  baseUrl: z.string().trim().optional(),
-  integratorName: z
-    .string()
-    .regex(/^[A-Za-z0-9]{1,30}$/, 'must be 1–30 letters or digits (Trendyol User-Agent rule)')
-    .optional(),
-  writeRateLimitPerMinute: z
-    .number()
-    .refine(
-      (n) => (WRITE_RATE_TIERS as readonly number[]).includes(n),
-      `must be one of ${WRITE_RATE_TIERS.join(', ')}`,
-    )
-    .optional(),
-});
-
-const patchSchema = z
-  .object({
-    name: nonBlank('name').max(200).optional(),
-    status: z.enum(['active', 'paused'], { error: 'must be "active" or "paused"' }).optional(),
-    apiKey: nonBlank('apiKey').optional(),
-    apiSecret: nonBlank('apiSecret').optional(),
-  })
-  .refine(
-    (p) => Object.values(p).some((v) => v !== undefined),
-    'nothing to update: give name, status or credentials',
-  )
-  .refine((p) => (p.apiKey === undefined) === (p.apiSecret === undefined), {
-    message: 'apiKey and apiSecret must be rotated together',
-    path: ['apiSecret'],
-  });
+/** The stage's base-URL rules from the two settings the stage hands the API (see base-url.ts). */
+export function baseUrlPolicyOf(
+  deps: Pick<ConnectionDeps, 'allowCustomBaseUrl' | 'localBaseUrls'>,
+): BaseUrlPolicy {
+  if (!deps.allowCustomBaseUrl) return { kind: 'trendyol-only' };
+  return deps.localBaseUrls ? { kind: 'local', allowedOrigins: deps.localBaseUrls } : { kind: 'custom' };
+}
 
 /** The seed's connection fields; never the secret reference, never credentials. */
 export function toConnectionSummary(c: Connection) {
@@ -91,55 +57,36 @@ export function toConnectionView(c: Connection) {
   };
 }
 
-function checkBaseUrl(raw: string | undefined, allowCustom: boolean): string {
-  if (raw === undefined || raw === '') return TRENDYOL_PROD_BASE_URL;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ValidationError('The connection is invalid.', [
-      { path: 'baseUrl', message: 'must be an absolute URL' },
-    ]);
-  }
-  const isTrendyol = url.protocol === 'https:' && TRENDYOL_HOSTS.has(url.hostname);
-  if (!isTrendyol && !allowCustom) {
-    throw new ValidationError('The connection is invalid.', [
-      {
-        path: 'baseUrl',
-        message: `must be ${TRENDYOL_PROD_BASE_URL} or ${TRENDYOL_STAGE_BASE_URL} on this stage`,
-      },
-    ]);
-  }
-  if (!['http:', 'https:'].includes(url.protocol)) {
-    throw new ValidationError('The connection is invalid.', [
-      { path: 'baseUrl', message: 'must be http(s)' },
-    ]);
-  }
-  return raw.replace(/\/+$/, '');
-}
-
-export async function createConnection(deps: ConnectionDeps, body: unknown) {
-  const parsed = createSchema.safeParse(body);
-  if (!parsed.success) throw new ValidationError('The connection is invalid.', toIssues(parsed.error));
-  const input = parsed.data;
-  const baseUrl = checkBaseUrl(input.baseUrl, deps.allowCustomBaseUrl);
+/**
+ * Creates a connection from validated input (the HTTP edge parses the body). The base URL is checked
+ * against the stage's rules before anything is written; the credentials go to the secret store first and
+ * are deleted again if the row cannot be written, so no secret is left without its connection.
+ * @throws ValidationError (path `baseUrl`) when the stage does not allow the base URL.
+ */
+export async function createConnection(deps: ConnectionDeps, input: CreateConnectionInput) {
+  const baseUrl = checkBaseUrl(input.baseUrl, baseUrlPolicyOf(deps));
   const id = deps.ids.next();
   const secretRef = await deps.secrets.put(id, { apiKey: input.apiKey, apiSecret: input.apiSecret });
-  const connection = await deps.connections.create(
-    {
-      id,
-      type: 'trendyol',
-      name: input.name,
-      sellerId: input.sellerId,
-      baseUrl,
-      integratorName: input.integratorName ?? null,
-      secretRef,
-      status: 'active',
-      writeRateLimitPerMinute: input.writeRateLimitPerMinute ?? WRITE_RATE_TIERS[0],
-    },
-    deps.clock.now(),
-  );
-  return toConnectionView(connection);
+  try {
+    const connection = await deps.connections.create(
+      {
+        id,
+        type: 'trendyol',
+        name: input.name,
+        sellerId: input.sellerId,
+        baseUrl,
+        integratorName: input.integratorName ?? null,
+        secretRef,
+        status: 'active',
+        writeRateLimitPerMinute: input.writeRateLimitPerMinute ?? WRITE_RATE_TIERS[0],
+      },
+      deps.clock.now(),
+    );
+    return toConnectionView(connection);
+  } catch (error) {
+    await deps.secrets.delete(secretRef).catch(() => undefined);
+    throw error;
+  }
 }
 
 export async function listConnections(deps: Pick<ConnectionDeps, 'connections'>) {
@@ -159,24 +106,36 @@ export async function getConnection(deps: Pick<ConnectionDeps, 'connections'>, i
   return toConnectionView(await requireConnection(deps, id));
 }
 
-export async function updateConnection(deps: ConnectionDeps, id: string, body: unknown) {
-  const parsed = patchSchema.safeParse(body);
-  if (!parsed.success) throw new ValidationError('The connection update is invalid.', toIssues(parsed.error));
+/**
+ * Applies a validated update. When credentials are rotated, the previous ones are read first and put
+ * back if the row update fails afterwards, so a failed PATCH leaves the connection as it was.
+ * @throws AppError 404 CONNECTION_NOT_FOUND.
+ */
+export async function updateConnection(deps: ConnectionDeps, id: string, input: UpdateConnectionInput) {
   const existing = await requireConnection(deps, id);
-  const { name, status, apiKey, apiSecret } = parsed.data;
+  const { name, status, apiKey, apiSecret } = input;
   const now = deps.clock.now();
+  let previous: ConnectionCredentials | undefined;
   if (apiKey !== undefined && apiSecret !== undefined) {
+    previous = await deps.secrets.get(existing.secretRef);
     await deps.secrets.put(existing.id, { apiKey, apiSecret });
-    // New credentials end an authentication error: the next job shows whether they work.
-    const state = await deps.connections.getState(id);
-    if (state?.lastStatus === 'ERROR') await deps.connections.updateState(id, { lastStatus: 'IDLE' }, now);
   }
-  const updated = await deps.connections.update(
-    id,
-    { ...(name !== undefined && { name }), ...(status !== undefined && { status }) },
-    now,
-  );
-  return toConnectionView(updated ?? existing);
+  try {
+    if (previous) {
+      // New credentials end an authentication error: the next job shows whether they work.
+      const state = await deps.connections.getState(id);
+      if (state?.lastStatus === 'ERROR') await deps.connections.updateState(id, { lastStatus: 'IDLE' }, now);
+    }
+    const updated = await deps.connections.update(
+      id,
+      { ...(name !== undefined && { name }), ...(status !== undefined && { status }) },
+      now,
+    );
+    return toConnectionView(updated ?? existing);
+  } catch (error) {
+    if (previous) await deps.secrets.put(existing.id, previous).catch(() => undefined);
+    throw error;
+  }
 }
 
 function toLastJobView(job: Job | undefined) {

@@ -276,7 +276,10 @@ function describeRetryable(outcome: UpdateOutcome | undefined): string {
     case 'no-batch-id':
       return 'Trendyol answered 200 without a batchRequestId; will retry.';
     case 'server-error':
-      return `Trendyol answered HTTP ${outcome.httpStatus}; will retry.`;
+      // httpStatus 0: no HTTP answer at all; the client's body names what happened (DNS, refused, TLS).
+      return outcome.httpStatus === 0
+        ? `Trendyol could not be reached: ${String(outcome.body)}; will retry.`
+        : `Trendyol answered HTTP ${outcome.httpStatus}; will retry.`;
     default:
       return `Trendyol answered ${outcome.kind}.`;
   }

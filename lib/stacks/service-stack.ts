@@ -112,6 +112,8 @@ export class ServiceStack extends Stack {
 
     const api = writeGate(fn('Api', 'ECI HTTP API', Duration.seconds(API_TIMEOUT_SECONDS)))
       .setEnv(ENV.ALLOW_CUSTOM_BASE_URL, String(stage.allowCustomBaseUrl))
+      // No loopback simulator exists on AWS; only a one-machine run fills this in (README, twin).
+      .setEnv(ENV.ECI_LOCAL_BASE_URLS, '')
       .bindQueueSend(this.queue)
       .bindTable('shortLived', props.dedupTable, 'readWrite')
       .bindConnectionSecrets(secretPrefix, 'manage');

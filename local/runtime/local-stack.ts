@@ -19,6 +19,7 @@ import { createApiHandler } from '../../lambdas/handlers/api-app';
 import { createPollBatchHandler } from '../../lambdas/handlers/poll-batch-app';
 import { createPushConsumer } from '../../lambdas/handlers/push-consumer-app';
 import type { Clock } from '../../lambdas/ports/clock';
+import type { SecretStore } from '../../lambdas/ports/secret-store';
 import { createConnection } from '../../lambdas/use-cases/connections';
 import type { PollInput } from '../../lambdas/use-cases/poll-batch';
 import { releaseScheduledJobs } from '../../lambdas/use-cases/release-scheduled';
@@ -44,6 +45,8 @@ export interface LocalOverrides {
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
   database?: DatabaseHandle;
+  /** The secret store standing in for Secrets Manager (tests record its writes). @default file or memory */
+  secrets?: SecretStore;
 }
 
 /** Each running function's dependencies, built by its own composition (Migrate runs once at start). */
@@ -85,6 +88,8 @@ export interface LocalStackOptions {
    * here, as Lambda would bill them). @default identity
    */
   wrapHandler?: HandlerWrapper;
+  /** More origins connections may use besides the simulator's (tests with a second fake Trendyol). */
+  extraLocalBaseUrls?: string[];
 }
 
 /** See {@link LocalStackOptions.wrapHandler}; `name` is the Lambda function the handler stands for. */
@@ -179,6 +184,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     CONFIRMATION_STATE_MACHINE_ARN:
       'arn:aws:states:us-east-1:000000000000:stateMachine:eci-local-confirmation',
     ALLOW_CUSTOM_BASE_URL: 'true',
+    // The local stage's base-URL rule: http and loopback only towards the simulator (see base-url.ts).
+    ECI_LOCAL_BASE_URLS: [new URL(simulator.url).origin, ...(options.extraLocalBaseUrls ?? [])].join(','),
     TRENDYOL_WRITE_ENABLED: String(options.writeEnabled ?? process.env.TRENDYOL_WRITE_ENABLED ?? 'false'),
     TRENDYOL_FORCE_WRITE_ALLOWED: String(
       options.forceWriteAllowed ?? process.env.TRENDYOL_FORCE_WRITE_ALLOWED ?? 'true',
@@ -223,7 +230,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const platform = localPlatform({
     database,
-    secrets: new LocalSecretStore(dataDir ? { filePath: path.join(dataDir, 'secrets.json') } : {}),
+    secrets:
+      options.overrides?.secrets ??
+      new LocalSecretStore(dataDir ? { filePath: path.join(dataDir, 'secrets.json') } : {}),
     workflow,
     logger,
     dynamodb: dynamoClient,

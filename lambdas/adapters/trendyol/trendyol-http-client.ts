@@ -1,3 +1,6 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { forbiddenAddressReason, TRENDYOL_HOSTS } from '../../domain/base-url';
 import { parseMoney } from '../../domain/money';
 import type {
   BatchOutcome,
@@ -17,6 +20,11 @@ export interface TrendyolHttpClientOptions {
   readTimeoutMs?: number;
   /** Injected for tests. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * Resolves a custom (non-Trendyol) host name to its addresses before a call, so a name that points
+   * at a metadata or link-local address is refused too. Injected for tests. @default dns.lookup (all)
+   */
+  lookup?: (hostname: string) => Promise<string[]>;
   /** Observes every call (latency, outcome) for metrics; never sees credentials. */
   onCall?: (call: {
     endpoint: 'update' | 'batch' | 'read-back';
@@ -50,6 +58,39 @@ type Transport =
   | RawResponse
   | { timeout: true; latencyMs: number }
   | { networkError: string; latencyMs: number };
+
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_|EPROTO$|HOSTNAME_MISMATCH)/;
+
+/**
+ * Says what went wrong below HTTP, from the error fetch (undici) throws and its `cause`:
+ * `ENOTFOUND api.example (DNS lookup failed)`, `connection refused by 127.0.0.1:22 (ECONNREFUSED)`,
+ * `TLS error: CERT_HAS_EXPIRED …`, `connection reset (ECONNRESET)`. Never includes headers or credentials.
+ */
+export function describeTransportError(error: unknown, url: URL): string {
+  const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+  const c = (cause ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+    hostname?: unknown;
+    address?: unknown;
+    port?: unknown;
+  };
+  const code = typeof c.code === 'string' ? c.code : '';
+  const where = `${url.hostname}${url.port ? `:${url.port}` : ''}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `${code} ${typeof c.hostname === 'string' ? c.hostname : url.hostname} (DNS lookup failed)`;
+  }
+  if (code === 'ECONNREFUSED') return `connection refused by ${where} (ECONNREFUSED)`;
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `connection to ${where} reset (${code})`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT')
+    return `connecting to ${where} timed out (${code})`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `${where} is unreachable (${code})`;
+  if (TLS_CODES.test(code)) {
+    return `TLS error talking to ${where}: ${code}${typeof c.message === 'string' ? ` (${c.message})` : ''}`;
+  }
+  const message = typeof c.message === 'string' ? c.message : String(cause);
+  return `${code ? `${code}: ` : ''}${message} (${where})`;
+}
 
 function retryAfterMs(value: string | null): number | null {
   if (!value) return null;
@@ -91,10 +132,15 @@ export class TrendyolHttpClient implements MarketplaceClient {
     body?: string,
   ): Promise<Transport> {
     const started = Date.now();
+    const url = new URL(`${connection.baseUrl}${path}`);
+    // Checked on every call, not only when the connection was created: rows written before the rule, or
+    // edited by hand, must not reach a metadata or link-local address either.
+    const forbidden = await this.forbiddenTarget(url.hostname);
+    if (forbidden) return { networkError: `not called: ${forbidden}`, latencyMs: 0 };
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response = await this.fetchImpl(`${connection.baseUrl}${path}`, {
+      const response = await this.fetchImpl(url, {
         method,
         headers: {
           authorization: authorization(credentials),
@@ -104,7 +150,18 @@ export class TrendyolHttpClient implements MarketplaceClient {
         },
         ...(body !== undefined && { body }),
         signal: controller.signal,
+        // Never follow a redirect: it would carry the Basic credentials (and a POST body) to wherever
+        // the far end points, which is the SSRF a base URL rule exists to prevent.
+        redirect: 'manual',
       });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel().catch(() => undefined);
+        const location = response.headers.get('location');
+        return {
+          networkError: `HTTP ${response.status} redirect${location ? ` to ${location.slice(0, 200)}` : ''} not followed (Trendyol calls never follow redirects)`,
+          latencyMs: Date.now() - started,
+        };
+      }
       const text = await response.text();
       let parsed: unknown = text;
       let isJson = false;
@@ -124,10 +181,29 @@ export class TrendyolHttpClient implements MarketplaceClient {
     } catch (error) {
       const latencyMs = Date.now() - started;
       if (controller.signal.aborted) return { timeout: true, latencyMs };
-      return { networkError: (error as Error).message, latencyMs };
+      return { networkError: describeTransportError(error, url), latencyMs };
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Why a host must not be called: a forbidden literal or name, or (for custom host names) a name that
+   * resolves to a forbidden address. Trendyol's own hosts are not resolved twice. A name that does not
+   * resolve is left to fetch, which then reports ENOTFOUND.
+   */
+  private async forbiddenTarget(hostname: string): Promise<string | undefined> {
+    const direct = forbiddenAddressReason(hostname);
+    if (direct || isIP(hostname.replace(/^\[|\]$/g, '')) !== 0 || TRENDYOL_HOSTS.has(hostname)) return direct;
+    const resolve =
+      this.options.lookup ??
+      (async (name: string) => (await dnsLookup(name, { all: true })).map((entry) => entry.address));
+    const addresses = await resolve(hostname).catch(() => [] as string[]);
+    for (const address of addresses) {
+      const reason = forbiddenAddressReason(address);
+      if (reason) return `${hostname} resolves to ${reason}`;
+    }
+    return undefined;
   }
 
   /** Shared classification of answers that mean the same on every endpoint. */

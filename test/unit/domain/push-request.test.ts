@@ -85,10 +85,21 @@ describe('parsePushRequest: the envelope', () => {
     expect(parsePushRequest({ connectionId: 'c', items }).items).toHaveLength(MAX_ITEMS_PER_PUSH);
   });
 
-  it('trims the connectionId', () => {
+  it('refuses a connectionId with spaces or characters no id has, instead of trimming it', () => {
+    for (const connectionId of ['  conn-9 ', 'conn\u00009', 'conn/9']) {
+      expect(issuesOf({ connectionId, items: [{ barcode: 'A', quantity: 1 }] })).toEqual([
+        { path: 'connectionId', message: expect.stringMatching(/NUL|letters, digits/) },
+      ]);
+    }
+  });
+
+  it('refuses unknown fields on the envelope and on an item, each at its path', () => {
     expect(
-      parsePushRequest({ connectionId: '  conn-9 ', items: [{ barcode: 'A', quantity: 1 }] }).connectionId,
-    ).toBe('conn-9');
+      issuesOf({ connectionId: 'c', items: [{ barcode: 'A', salesPrice: 5, quantity: 1 }], dryRun: true }),
+    ).toEqual([
+      { path: 'dryRun', message: 'unknown field' },
+      { path: 'items.0.salesPrice', message: 'unknown field' },
+    ]);
   });
 });
 
@@ -99,7 +110,7 @@ describe('parsePushRequest: items', () => {
     ]);
   });
 
-  it.each([' ', '', '\t \n'])('refuses the blank barcode %j', (barcode) => {
+  it.each([' ', '', '   '])('refuses the blank barcode %j', (barcode) => {
     expect(issuesOf(push({ barcode, quantity: 1 }))).toEqual([
       { path: 'items.0.barcode', message: 'must not be blank' },
     ]);
@@ -171,7 +182,7 @@ describe('parsePushRequest: items', () => {
   });
 
   it('refuses an item with nothing to update, at items.N', () => {
-    expect(issuesOf(push({ barcode: 'A', currencyType: 'TRY', other: 1 }))).toEqual([
+    expect(issuesOf(push({ barcode: 'A', currencyType: 'TRY' }))).toEqual([
       { path: 'items.0', message: 'nothing to update: give quantity, salePrice or listPrice' },
     ]);
   });
@@ -229,7 +240,7 @@ describe('parsePushRequest: success', () => {
       connectionId: 'conn-1',
       items: [
         {
-          barcode: ' 869 694\t7006698 ',
+          barcode: ' 869 694  7006698 ',
           quantity: 3,
           salePrice: 112.85,
           listPrice: '113.85',

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { barcodeProblem } from '../../domain/barcode';
+import { createConnectionBodySchema, updateConnectionBodySchema } from '../../domain/connection-input';
+import { pushRequestBodySchema } from '../../domain/push-request';
+import { batchRequestIdSchema, ecIdSchema, refineSafeText } from '../../domain/text';
+import { FLAG_VALUES } from './request';
+
+/**
+ * Every request ECI's API accepts, in one place: per route its method, path, path parameters, query
+ * string and body as zod schemas. The HTTP edge (api-app.ts) validates against these before a use case
+ * runs; an OpenAPI document can be generated from the same table.
+ *
+ * Strictness, for every route: unknown query parameters and unknown body fields are 400s that name them;
+ * a query parameter given twice is a 400; text refused by text.ts (NUL, control characters, unpaired
+ * surrogates, bidi controls) is a 400 wherever it appears.
+ */
+export interface RouteSchema {
+  method: 'GET' | 'POST' | 'PATCH';
+  /** `/v1/jobs/:id` style; parameter names match `params`' keys. */
+  path: string;
+  summary: string;
+  /** Whether the route needs `x-api-key` (every `/v1` route does). */
+  auth: boolean;
+  params?: z.ZodObject;
+  query: z.ZodObject;
+  body?: z.ZodType;
+  /**
+   * `use-case` when the body is validated by the domain parser the use case calls (the push: its items
+   * are parsed into kuruş there, with every item's problems collected). The schema in `body` is the same
+   * strict shape and documents it.
+   */
+  bodyCheckedBy?: 'edge' | 'use-case';
+  /** Success status. */
+  status: number;
+}
+
+/** A boolean query flag: `1|0|true|false`, nothing else (see request.ts). Absent means false. */
+export const flagSchema = z
+  .enum(FLAG_VALUES, { error: 'must be 1, 0, true or false' })
+  .transform((v) => v === '1' || v === 'true')
+  .optional();
+
+/** A barcode in a query (`?barcode=`): normalised and checked like a pushed one (barcode.ts). */
+const barcodeQuerySchema = z
+  .string()
+  .superRefine(refineSafeText)
+  .superRefine((b, ctx) => {
+    const problem = barcodeProblem(b);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const noQuery = z.strictObject({});
+const idParams = z.strictObject({ id: ecIdSchema });
+
+/** The push's flags (DESIGN.md): dry run, send unchanged values, write on a write-disabled stage. */
+export const pushQuerySchema = z.strictObject({
+  dryRun: flagSchema,
+  force: flagSchema,
+  forceWrite: flagSchema,
+});
+
+export const dedupQuerySchema = z.strictObject({
+  connectionId: ecIdSchema,
+  bodyHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest (64 lowercase hex digits)'),
+});
+
+export const stateQuerySchema = z.strictObject({
+  connectionId: ecIdSchema,
+  barcode: barcodeQuerySchema.optional(),
+  /** Paging cursor: the last barcode of the previous page (`nextAfter`). */
+  after: barcodeQuerySchema.optional(),
+});
+
+export const ROUTES = {
+  health: { method: 'GET', path: '/health', summary: 'Liveness', auth: false, query: noQuery, status: 200 },
+  createConnection: {
+    method: 'POST',
+    path: '/v1/connections',
+    summary: 'Create a Trendyol connection (credentials go to the secret store)',
+    auth: true,
+    query: noQuery,
+    body: createConnectionBodySchema,
+    status: 201,
+  },
+  listConnections: {
+    method: 'GET',
+    path: '/v1/connections',
+    summary: 'List connections',
+    auth: true,
+    query: noQuery,
+    status: 200,
+  },
+  getConnection: {
+    method: 'GET',
+    path: '/v1/connections/:id',
+    summary: 'One connection (never its credentials)',
+    auth: true,
+    params: idParams,
+    query: noQuery,
+    status: 200,
+  },
+  updateConnection: {
+    method: 'PATCH',
+    path: '/v1/connections/:id',
+    summary: 'Rename, pause/resume or rotate credentials',
+    auth: true,
+    params: idParams,
+    query: noQuery,
+    body: updateConnectionBodySchema,
+    status: 200,
+  },
+  getConnectionStatus: {
+    method: 'GET',
+    path: '/v1/connections/:id/status',
+    summary: "A connection's last job and state",
+    auth: true,
+    params: idParams,
+    query: noQuery,
+    status: 200,
+  },
+  pushInventory: {
+    method: 'POST',
+    path: '/v1/inventory/push',
+    summary: 'Push prices and stock (coalesced, diffed, chunked, deduplicated)',
+    auth: true,
+    query: pushQuerySchema,
+    body: pushRequestBodySchema,
+    bodyCheckedBy: 'use-case',
+    status: 202,
+  },
+  getJob: {
+    method: 'GET',
+    path: '/v1/jobs/:id',
+    summary: 'One push job',
+    auth: true,
+    params: idParams,
+    query: noQuery,
+    status: 200,
+  },
+  getBatch: {
+    method: 'GET',
+    path: '/v1/inventory/batch/:batchRequestId',
+    summary: "Poll one of ECI's batches at Trendyol now (Trendyol's batch-result shape)",
+    auth: true,
+    params: z.strictObject({ batchRequestId: batchRequestIdSchema }),
+    query: noQuery,
+    status: 200,
+  },
+  getDedupRecord: {
+    method: 'GET',
+    path: '/v1/inventory/dedup',
+    summary: "A body's live 15-minute dedup record",
+    auth: true,
+    query: dedupQuerySchema,
+    status: 200,
+  },
+  getInventoryState: {
+    method: 'GET',
+    path: '/v1/inventory/state',
+    summary: 'Confirmed and in-flight values per barcode',
+    auth: true,
+    query: stateQuerySchema,
+    status: 200,
+  },
+} as const satisfies Record<string, RouteSchema>;
+
+export type RouteName = keyof typeof ROUTES;
