@@ -22,7 +22,21 @@ describe('configuration contracts', () => {
       TRENDYOL_WRITE_ENABLED: 'false',
       TRENDYOL_FORCE_WRITE_ALLOWED: 'TRUE',
       ALLOW_CUSTOM_BASE_URL: '0',
+      ECI_LOCAL_BASE_URLS: '',
     });
+    expect(api.ECI_LOCAL_BASE_URLS).toBeUndefined();
+    expect(
+      readConfig('Api', {
+        ...pollBatchEnv,
+        ECI_FUNCTION: 'Api',
+        DEDUP_TABLE_NAME: 't',
+        PUSH_QUEUE_URL: 'q',
+        TRENDYOL_WRITE_ENABLED: 'false',
+        TRENDYOL_FORCE_WRITE_ALLOWED: 'TRUE',
+        ALLOW_CUSTOM_BASE_URL: '1',
+        ECI_LOCAL_BASE_URLS: ' http://127.0.0.1:4010 ,http://127.0.0.1:4011',
+      }).ECI_LOCAL_BASE_URLS,
+    ).toEqual(['http://127.0.0.1:4010', 'http://127.0.0.1:4011']);
     expect(api.TRENDYOL_WRITE_ENABLED).toBe(false);
     expect(api.TRENDYOL_FORCE_WRITE_ALLOWED).toBe(true);
     expect(api.ALLOW_CUSTOM_BASE_URL).toBe(false);
