@@ -13,6 +13,7 @@ import { StepFunctionsConfirmationWorkflow } from '../adapters/stepfunctions/ste
 import { TrendyolHttpClient } from '../adapters/trendyol/trendyol-http-client';
 import { createIdGenerator } from '../domain/ids';
 import { envFlag } from '../domain/write-gate';
+import type { CatalogRepository } from '../ports/catalog';
 import type { ChunkQueue } from '../ports/chunk-queue';
 import { type Clock, systemClock } from '../ports/clock';
 import type { ConfirmationWorkflow } from '../ports/confirmation-workflow';
@@ -31,6 +32,7 @@ export interface Container {
   connections: ConnectionRepository;
   jobs: JobRepository;
   inventory: InventoryRepository;
+  catalog: CatalogRepository;
   dedup: DedupStore;
   queue: ChunkQueue;
   secrets: SecretStore;

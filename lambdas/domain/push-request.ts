@@ -14,7 +14,8 @@ const money = z.unknown().transform((value, ctx) => {
   return parsed.cents;
 });
 
-const itemSchema = z
+/** One push item (also a catalog variant): normalised barcode, quantity, prices in kuruş. */
+export const pushItemSchema = z
   .object({
     barcode: z
       .string({ error: 'must be a string' })
@@ -74,7 +75,7 @@ export function parsePushRequest(body: unknown): PushRequest {
   const checkItems = Array.isArray(rawItems) && rawItems.length <= MAX_ITEMS_PER_PUSH;
   const items: InventoryItem[] = [];
   for (const [index, raw] of (checkItems ? rawItems : []).entries()) {
-    const parsed = itemSchema.safeParse(raw);
+    const parsed = pushItemSchema.safeParse(raw);
     if (!parsed.success) {
       issues.push(...toIssues(parsed.error, ['items', index]));
       continue;

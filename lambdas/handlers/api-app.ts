@@ -16,6 +16,7 @@ import { getInventoryState } from '../use-cases/inventory-state';
 import { getJob } from '../use-cases/jobs';
 import { type PollDeps, pollBatchOnDemand } from '../use-cases/poll-batch';
 import { type PushDeps, pushInventory } from '../use-cases/push-inventory';
+import { catalogRoutes } from './http/catalog-routes';
 import { type ErrorLogger, errorMapper } from './http/error-mapper';
 import { header, queryFlag, readJsonBody } from './http/request';
 import { json } from './http/responses';
@@ -127,6 +128,7 @@ export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
         );
       },
     ],
+    ...catalogRoutes(resolveDeps),
   ]);
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { type ConnectionSettings, settingsPatchSchema } from '../domain/connection-settings';
 import { toIssues } from '../domain/push-request';
 import { ValidationError } from '../domain/validation-error';
+import type { CatalogRepository } from '../ports/catalog';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { Connection, ConnectionRepository, Job, JobRepository } from '../ports/repositories';
@@ -22,6 +24,8 @@ export interface ConnectionDeps {
   ids: IdGenerator;
   /** Local and dev stages may point a connection at a simulator; elsewhere only Trendyol's hosts. */
   allowCustomBaseUrl: boolean;
+  /** Where per-connection settings live (catalog sync and guards); required to PATCH `settings`. */
+  catalog?: Pick<CatalogRepository, 'getSettings' | 'saveSettings'>;
 }
 
 const nonBlank = (what: string) =>
@@ -59,10 +63,11 @@ const patchSchema = z
     status: z.enum(['active', 'paused'], { error: 'must be "active" or "paused"' }).optional(),
     apiKey: nonBlank('apiKey').optional(),
     apiSecret: nonBlank('apiSecret').optional(),
+    settings: settingsPatchSchema.optional(),
   })
   .refine(
     (p) => Object.values(p).some((v) => v !== undefined),
-    'nothing to update: give name, status or credentials',
+    'nothing to update: give name, status, credentials or settings',
   )
   .refine((p) => (p.apiKey === undefined) === (p.apiSecret === undefined), {
     message: 'apiKey and apiSecret must be rotated together',
@@ -155,16 +160,30 @@ export async function requireConnection(
   return connection;
 }
 
-export async function getConnection(deps: Pick<ConnectionDeps, 'connections'>, id: string) {
-  return toConnectionView(await requireConnection(deps, id));
+export async function getConnection(deps: Pick<ConnectionDeps, 'connections' | 'catalog'>, id: string) {
+  const view = toConnectionView(await requireConnection(deps, id));
+  const settings = await deps.catalog?.getSettings(id);
+  return settings ? { ...view, settings: settingsView(view, settings) } : view;
 }
 
 export async function updateConnection(deps: ConnectionDeps, id: string, body: unknown) {
   const parsed = patchSchema.safeParse(body);
   if (!parsed.success) throw new ValidationError('The connection update is invalid.', toIssues(parsed.error));
   const existing = await requireConnection(deps, id);
-  const { name, status, apiKey, apiSecret } = parsed.data;
+  const { name, status, apiKey, apiSecret, settings: settingsPatch } = parsed.data;
   const now = deps.clock.now();
+  const rate = settingsPatch?.writeRateLimitPerMinute;
+  if (rate !== undefined && !(WRITE_RATE_TIERS as readonly number[]).includes(rate)) {
+    throw new ValidationError('The connection update is invalid.', [
+      { path: 'settings.writeRateLimitPerMinute', message: `must be one of ${WRITE_RATE_TIERS.join(', ')}` },
+    ]);
+  }
+  let settings: ConnectionSettings | undefined;
+  if (settingsPatch !== undefined) {
+    if (!deps.catalog) throw new Error('settings cannot be stored: no catalog repository wired');
+    const { writeRateLimitPerMinute: _rate, integratorName: _name, ...own } = settingsPatch;
+    settings = await deps.catalog.saveSettings(id, own, now);
+  }
   if (apiKey !== undefined && apiSecret !== undefined) {
     await deps.secrets.put(existing.id, { apiKey, apiSecret });
     // New credentials end an authentication error: the next job shows whether they work.
@@ -173,10 +192,29 @@ export async function updateConnection(deps: ConnectionDeps, id: string, body: u
   }
   const updated = await deps.connections.update(
     id,
-    { ...(name !== undefined && { name }), ...(status !== undefined && { status }) },
+    {
+      ...(name !== undefined && { name }),
+      ...(status !== undefined && { status }),
+      ...(rate !== undefined && { writeRateLimitPerMinute: rate }),
+      ...(settingsPatch?.integratorName !== undefined && { integratorName: settingsPatch.integratorName }),
+    },
     now,
   );
-  return toConnectionView(updated ?? existing);
+  const view = toConnectionView(updated ?? existing);
+  settings ??= await deps.catalog?.getSettings(id);
+  return settings ? { ...view, settings: settingsView(view, settings) } : view;
+}
+
+/** All settings of `PATCH /v1/connections/:id` in one object, connection columns included. */
+function settingsView(
+  view: { writeRateLimitPerMinute: number; integratorName: string | null },
+  settings: ConnectionSettings,
+) {
+  return {
+    ...settings,
+    writeRateLimitPerMinute: view.writeRateLimitPerMinute,
+    integratorName: view.integratorName,
+  };
 }
 
 function toLastJobView(job: Job | undefined) {

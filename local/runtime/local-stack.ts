@@ -9,9 +9,11 @@ import { createContainer, provideContainer } from '../../lambdas/composition/con
 import { createApiHandler } from '../../lambdas/handlers/api-app';
 import { createPollBatchHandler } from '../../lambdas/handlers/poll-batch-app';
 import { createPushConsumer } from '../../lambdas/handlers/push-consumer-app';
+import { syncCatalog } from '../../lambdas/use-cases/catalog-sync';
 import { createConnection } from '../../lambdas/use-cases/connections';
 import type { PollInput } from '../../lambdas/use-cases/poll-batch';
 import { releaseScheduledJobs } from '../../lambdas/use-cases/release-scheduled';
+import { catalogSyncIntervalMs } from '../../lib/config/stage-config';
 import { ensureShortLivedTable, localAwsClientConfig, startDynalite, startLocalSqs } from '../engines';
 import { createTrendyolSimulator } from '../simulator/simulator';
 import { startHttpGateway } from './http-gateway';
@@ -44,6 +46,8 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   /** How often scheduled (revert / unknown-outcome) jobs are checked. @default 15000 */
   releaseIntervalMs?: number;
+  /** Scheduled catalog sync period; the dev stage's EventBridge rate (CATALOG_SYNC_RATE_MINUTES). */
+  catalogSyncIntervalMs?: number;
   /** Simulator processing delay for new batches. @default 1500 */
   simulatorProcessingDelayMs?: number;
   /** Run the SQS event-source poller in the background; tests that inspect the queue turn it off. @default true */
@@ -211,6 +215,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
   };
   const releaseTimer = setInterval(release, options.releaseIntervalMs ?? 15_000);
+  // The EventBridge schedule's stand-in: same use case, same rate as the dev stage's rule.
+  const catalogSync = async () => {
+    try {
+      for (const report of await syncCatalog(container)) logger.info('catalog sync', { ...report });
+    } catch (error) {
+      logger.error('catalog sync failed', { error: String(error) });
+    }
+  };
+  const catalogSyncTimer = setInterval(
+    catalogSync,
+    options.catalogSyncIntervalMs ?? catalogSyncIntervalMs('dev'),
+  );
 
   const messagesLeft = async () => {
     const out = await sqsClient.send(
@@ -256,6 +272,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (stopped) return;
       stopped = true;
       clearInterval(releaseTimer);
+      clearInterval(catalogSyncTimer);
       await gateway.close();
       await eventSource.stop();
       await workflow.abortAll();
