@@ -118,6 +118,11 @@ export interface GuardContext {
   confirmedSalePrice: ReadonlyMap<string, Cents | null>;
   /** Quantity each barcode will have (item's, else the latest accepted), for the zero-price rule. */
   quantityAfter: ReadonlyMap<string, number | null>;
+  /**
+   * Barcodes whose quantity already equals the latest accepted (confirmed or in-flight) value: when
+   * their price is kept back, nothing is left to send for them.
+   */
+  stockUnchanged?: ReadonlySet<string>;
   /** Earlier price sends per barcode (epoch ms). */
   priceSends: ReadonlyMap<string, readonly number[]>;
   thresholdPercent: number;
@@ -144,7 +149,9 @@ export function guardItems(items: readonly InventoryItem[], ctx: GuardContext): 
   const held: HeldValue[] = [];
   const deferred: HeldValue[] = [];
   for (const item of items) {
-    const { stock, price } = splitPrice(item);
+    const split = splitPrice(item);
+    const { price } = split;
+    const stock = ctx.stockUnchanged?.has(item.barcode) ? null : split.stock;
     if (price === null) {
       if (stock) send.push(stock);
       continue;

@@ -347,7 +347,12 @@ async function runGuards(
   const quantityAfter = new Map<string, number | null>();
   for (const item of changed)
     quantityAfter.set(item.barcode, mergeWithKnown(item, known.get(item.barcode)).quantity);
-  return guardItems(changed, { ...options, confirmedSalePrice, priceSends, quantityAfter });
+  const stockUnchanged = new Set<string>();
+  for (const item of changed) {
+    const k = known.get(item.barcode);
+    if (k && k.status !== 'failed' && item.quantity === k.quantity) stockUnchanged.add(item.barcode);
+  }
+  return guardItems(changed, { ...options, confirmedSalePrice, priceSends, quantityAfter, stockUnchanged });
 }
 
 /**

@@ -104,6 +104,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     port: options.simulatorPort ?? 4010,
     sellers: [{ ...DEMO_SELLER, approvedBarcodes: 'any' }],
     processingDelayMs: options.simulatorProcessingDelayMs ?? 1500,
+    // A test that injects a clock moves ECI and "Trendyol" together (per-minute rules, windows).
+    ...(options.overrides?.clock && { clock: options.overrides.clock }),
   });
 
   // The handlers read their configuration from the environment, exactly as on Lambda.
