@@ -31,6 +31,21 @@ const envelopeSchema = z
   })
   .strict();
 
+/**
+ * zod's issues as ValidationIssues, with an unknown-keys issue (zod's `.strict()`) split into one
+ * issue per unknown field, so the 400 names each field by its path.
+ */
+export function strictIssues(error: z.ZodError, prefix: (string | number)[] = []): ValidationIssue[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: [...prefix, ...issue.path, key].map(String).join('.'),
+          message: 'unknown field',
+        }))
+      : toIssues(new z.ZodError([issue]), prefix),
+  );
+}
+
 export interface CatalogUpsertRequest {
   connectionId: string;
   variants: InventoryItem[];
@@ -43,7 +58,7 @@ export interface CatalogUpsertRequest {
  */
 export function parseCatalogUpsert(body: unknown): CatalogUpsertRequest {
   const envelope = envelopeSchema.safeParse(body);
-  const issues: ValidationIssue[] = envelope.success ? [] : toIssues(envelope.error);
+  const issues: ValidationIssue[] = envelope.success ? [] : strictIssues(envelope.error);
   const raw = (body as { variants?: unknown } | null)?.variants;
   const checkItems = Array.isArray(raw) && raw.length <= MAX_ITEMS_PER_PUSH;
   const byBarcode = new Map<string, InventoryItem>();

@@ -7,10 +7,10 @@ import {
   MAX_PAGE_LIMIT,
   type ProductVariant,
   parseCatalogUpsert,
+  strictIssues,
 } from '../domain/catalog';
 import type { InventoryItem } from '../domain/inventory-item';
 import { centsToJsonNumber } from '../domain/money';
-import { toIssues } from '../domain/push-request';
 import { ValidationError } from '../domain/validation-error';
 import type { StoredHold } from '../ports/catalog';
 import { requireConnection } from './connections';
@@ -108,7 +108,7 @@ const heldQuerySchema = pageQuerySchema.extend({
 
 function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string | undefined>): z.infer<T> {
   const parsed = schema.safeParse(query);
-  if (!parsed.success) throw new ValidationError('The query is invalid.', toIssues(parsed.error));
+  if (!parsed.success) throw new ValidationError('The query is invalid.', strictIssues(parsed.error));
   return parsed.data;
 }
 
@@ -175,7 +175,7 @@ const approveSchema = z
  */
 export async function approveHeld(deps: PushDeps, body: unknown) {
   const parsed = approveSchema.safeParse(body);
-  if (!parsed.success) throw new ValidationError('The approval is invalid.', toIssues(parsed.error));
+  if (!parsed.success) throw new ValidationError('The approval is invalid.', strictIssues(parsed.error));
   const connection = await requireConnection(deps, parsed.data.connectionId);
   const holds = await deps.catalog.listHolds(connection.id, {
     kind: 'guard',
