@@ -74,4 +74,23 @@ export interface CatalogRepository {
     connectionId: string,
     options: { kind?: 'guard' | 'budget'; barcodes?: readonly string[]; after: string | null; limit: number },
   ): Promise<StoredHold[]>;
+
+  /** Confirmed values in barcode order after `after` (the reconciliation's rotation). */
+  listConfirmed(
+    connectionId: string,
+    after: string | null,
+    limit: number,
+  ): Promise<
+    Array<{ barcode: string; quantity: number | null; salePrice: Cents | null; listPrice: Cents | null }>
+  >;
+  /** Where the reconciliation stopped last time (null = start over). */
+  getReconcileCursor(connectionId: string): Promise<string | null>;
+  setReconcileCursor(connectionId: string, after: string | null, now: Date): Promise<void>;
+  /** Replaces the drift rows of the barcodes checked: `found` are stored, the rest of `checked` cleared. */
+  saveDrift(connectionId: string, checked: readonly string[], found: readonly DriftRecord[]): Promise<void>;
+  listDrift(connectionId: string, after: string | null, limit: number): Promise<DriftRecord[]>;
+  /** Open drift of a connection, for its status. */
+  driftSummary(
+    connectionId: string,
+  ): Promise<{ count: number; price: number; stock: number; lastDetectedAt: string | null }>;
 }

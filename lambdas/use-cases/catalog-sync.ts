@@ -4,6 +4,7 @@ import { MAX_ITEMS_PER_PUSH } from '../domain/inventory-item';
 import type { Connection } from '../ports/repositories';
 import { requireConnection } from './connections';
 import { type PushDeps, pushItems } from './push-inventory';
+import { type ReconcileDeps, type ReconcileReport, reconcileAll } from './reconcile-drift';
 
 /** Catalog rows read per query: well under the Data API's 1 MiB response limit. */
 const READ_PAGE = 2_000;
@@ -191,4 +192,16 @@ export async function syncCatalog(deps: PushDeps): Promise<CatalogSyncReport[]> 
     }
   }
   return reports;
+}
+
+/**
+ * One tick of the schedule (EventBridge on AWS, a timer under `npm start`): the catalog sync of every
+ * active connection, then the next slice of drift reconciliation.
+ */
+export async function runScheduledSync(
+  deps: ReconcileDeps,
+): Promise<{ sync: CatalogSyncReport[]; drift: ReconcileReport[] }> {
+  const sync = await syncCatalog(deps);
+  const drift = await reconcileAll(deps);
+  return { sync, drift };
 }

@@ -12,7 +12,7 @@ import {
 import type { InventoryItem } from '../domain/inventory-item';
 import { centsToJsonNumber } from '../domain/money';
 import { ValidationError } from '../domain/validation-error';
-import type { StoredHold } from '../ports/catalog';
+import type { DriftRecord, StoredHold } from '../ports/catalog';
 import { requireConnection } from './connections';
 import { type PushDeps, pushItems } from './push-inventory';
 
@@ -201,4 +201,43 @@ export async function approveHeld(deps: PushDeps, body: unknown) {
     { skipPriceGuard: true },
   );
   return { httpStatus: result.httpStatus, body: { ...result.body, approvedCount: items.length, notHeld } };
+}
+
+const driftQuerySchema = pageQuerySchema.omit({ barcode: true });
+
+function toDriftView(d: DriftRecord) {
+  const values = (v: DriftRecord['live']) => ({
+    quantity: v.quantity,
+    salePrice: price(v.salePrice),
+    listPrice: price(v.listPrice),
+  });
+  return {
+    barcode: d.barcode,
+    kind: d.kind,
+    action: d.action,
+    confirmed: values(d.confirmed),
+    live: values(d.live),
+    detectedAt: d.detectedAt,
+  };
+}
+
+/**
+ * `GET /v1/inventory/drift?connectionId=…` → `{items, nextCursor}`: live values that differ from what
+ * Trendyol confirmed, found by the last reconciliation of each barcode (paged like the catalog).
+ */
+export async function listDrift(deps: CatalogDeps, query: Record<string, string | undefined>) {
+  const q = parseQuery(driftQuerySchema, query);
+  const connection = await requireConnection(deps, q.connectionId);
+  const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
+  const rows = await deps.catalog.listDrift(
+    connection.id,
+    q.cursor !== undefined ? decodeCursor(q.cursor) : null,
+    limit + 1,
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toDriftView),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.barcode) : null,
+  };
 }

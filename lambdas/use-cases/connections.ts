@@ -223,13 +223,25 @@ function toLastJobView(job: Job | undefined) {
   return { id, type, status, startedAt, finishedAt, summary, error, createdAt };
 }
 
-export async function getConnectionStatus(deps: Pick<ConnectionDeps, 'connections' | 'jobs'>, id: string) {
+export async function getConnectionStatus(
+  deps: Pick<ConnectionDeps, 'connections' | 'jobs'> & {
+    catalog?: Pick<CatalogRepository, 'driftSummary' | 'countHolds'>;
+  },
+  id: string,
+) {
   const connection = await requireConnection(deps, id);
-  const [state, lastJob] = await Promise.all([
+  const [state, lastJob, drift, heldCount] = await Promise.all([
     deps.connections.getState(id),
     deps.jobs.latestForConnection(id),
+    deps.catalog?.driftSummary(id),
+    deps.catalog?.countHolds(id),
   ]);
   // The repository answers IDLE defaults for a connection without jobs; undefined means it just vanished.
   if (!state) throw notFound('CONNECTION_NOT_FOUND', `Connection ${id} does not exist.`);
-  return { connection: toConnectionSummary(connection), state, lastJob: toLastJobView(lastJob) };
+  return {
+    connection: toConnectionSummary(connection),
+    // drift: open differences found by the reconciliation; heldCount: prices kept back by the guards.
+    state: { ...state, ...(drift && { drift }), ...(heldCount !== undefined && { heldCount }) },
+    lastJob: toLastJobView(lastJob),
+  };
 }

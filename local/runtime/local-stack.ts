@@ -9,7 +9,7 @@ import { createContainer, provideContainer } from '../../lambdas/composition/con
 import { createApiHandler } from '../../lambdas/handlers/api-app';
 import { createPollBatchHandler } from '../../lambdas/handlers/poll-batch-app';
 import { createPushConsumer } from '../../lambdas/handlers/push-consumer-app';
-import { syncCatalog } from '../../lambdas/use-cases/catalog-sync';
+import { runScheduledSync } from '../../lambdas/use-cases/catalog-sync';
 import { createConnection } from '../../lambdas/use-cases/connections';
 import type { PollInput } from '../../lambdas/use-cases/poll-batch';
 import { releaseScheduledJobs } from '../../lambdas/use-cases/release-scheduled';
@@ -220,7 +220,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The EventBridge schedule's stand-in: same use case, same rate as the dev stage's rule.
   const catalogSync = async () => {
     try {
-      for (const report of await syncCatalog(container)) logger.info('catalog sync', { ...report });
+      const { sync, drift } = await runScheduledSync(container);
+      for (const report of sync) logger.info('catalog sync', { ...report });
+      for (const report of drift)
+        if (report.checkedCount > 0) logger.info('drift reconciliation', { ...report });
     } catch (error) {
       logger.error('catalog sync failed', { error: String(error) });
     }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncCatalog } from '../../lambdas/use-cases/catalog-sync';
+import { reconcileConnection } from '../../lambdas/use-cases/reconcile-drift';
 import { DEMO_SELLER, type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
 import { createOffsetClock } from '../../local/simulator/clock';
 import { apiClient } from '../support/local-stack-client';
@@ -410,5 +411,85 @@ describe('scheduled sync', () => {
     const reports = await syncCatalog(stack.container);
     expect(reports.find((r) => r.connectionId === connectionId)).toBeUndefined();
     expect((await sync(connectionId)).body).toMatchObject({ enqueuedCount: 1 });
+  });
+});
+
+describe('drift reconciliation', () => {
+  async function syncedShop(name: string, driftPolicy: 'correct' | 'report', prefix: string) {
+    const connectionId = await newConnection(name);
+    const patched = await api.call('PATCH', `/v1/connections/${connectionId}`, {
+      body: { settings: { driftPolicy } },
+    });
+    expect(patched.body).toMatchObject({ settings: { driftPolicy } });
+    await putVariants(connectionId, [
+      { barcode: `${prefix}-1`, quantity: 10, salePrice: 100, listPrice: 120 },
+      { barcode: `${prefix}-2`, quantity: 10, salePrice: 50, listPrice: 60 },
+    ]);
+    expect((await sync(connectionId)).body).toMatchObject({ enqueuedCount: 1 });
+    await stack.settle();
+    const connection = await stack.container.connections.get(connectionId);
+    if (!connection) throw new Error('connection vanished');
+    return connection;
+  }
+
+  it("correct: a price changed behind ECI's back is found and sent again; stock lowered by orders is only reported", async () => {
+    const connection = await syncedShop('Drift corrector', 'correct', 'DRIFT');
+    stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'DRIFT-1', salePrice: 80 });
+    stack.simulator.placeOrder(DEMO_SELLER.sellerId, 'DRIFT-2', 3);
+
+    const report = await reconcileConnection(stack.container, connection);
+    expect(report).toMatchObject({
+      checkedCount: 2,
+      priceDriftCount: 1,
+      stockDriftCount: 1,
+      correctedCount: 1,
+    });
+    const drift = await api.get(`/v1/inventory/drift?connectionId=${connection.id}`);
+    expect(drift.body).toMatchObject({
+      items: [
+        {
+          barcode: 'DRIFT-1',
+          kind: 'price',
+          action: 'corrected',
+          confirmed: { salePrice: 100 },
+          live: { salePrice: 80 },
+        },
+        {
+          barcode: 'DRIFT-2',
+          kind: 'stock',
+          action: 'reported',
+          confirmed: { quantity: 10 },
+          live: { quantity: 7 },
+        },
+      ],
+      nextCursor: null,
+    });
+    const status = await api.get(`/v1/connections/${connection.id}/status`);
+    expect(status.body).toMatchObject({ state: { drift: { count: 2, price: 1, stock: 1 } } });
+
+    await stack.settle();
+    expect(stack.simulator.liveValue(DEMO_SELLER.sellerId, 'DRIFT-1')).toMatchObject({ salePrice: 100 });
+    // Never re-inflated: the orders' stock stays.
+    expect(stack.simulator.liveValue(DEMO_SELLER.sellerId, 'DRIFT-2')).toMatchObject({ quantity: 7 });
+
+    // The next pass finds the price back in line; the stock difference stays reported.
+    const again = await reconcileConnection(stack.container, connection);
+    expect(again).toMatchObject({ priceDriftCount: 0, stockDriftCount: 1, correctedCount: 0 });
+    const left = await api.get<{ items: Array<{ barcode: string }> }>(
+      `/v1/inventory/drift?connectionId=${connection.id}`,
+    );
+    expect(left.body.items.map((i) => i.barcode)).toEqual(['DRIFT-2']);
+  });
+
+  it('report: a drifted price is listed and left alone', async () => {
+    const connection = await syncedShop('Drift reporter', 'report', 'REPORT');
+    stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'REPORT-2', salePrice: 45 });
+    const report = await reconcileConnection(stack.container, connection);
+    expect(report).toMatchObject({ priceDriftCount: 1, correctedCount: 0 });
+    expect((await api.get(`/v1/inventory/drift?connectionId=${connection.id}`)).body).toMatchObject({
+      items: [{ barcode: 'REPORT-2', kind: 'price', action: 'reported', live: { salePrice: 45 } }],
+    });
+    await stack.settle();
+    expect(stack.simulator.liveValue(DEMO_SELLER.sellerId, 'REPORT-2')).toMatchObject({ salePrice: 45 });
   });
 });

@@ -4,7 +4,7 @@ import { type ConnectionSettings, withDefaults } from '../../domain/connection-s
 import { type HeldValue, type HoldReason, PRICE_UPDATES_PER_BARCODE } from '../../domain/guards';
 import type { InventoryItem } from '../../domain/inventory-item';
 import type { Cents } from '../../domain/money';
-import type { CatalogRepository, StoredHold } from '../../ports/catalog';
+import type { CatalogRepository, DriftRecord, StoredHold } from '../../ports/catalog';
 import type { Database } from './database';
 import {
   centsOrNull,
@@ -279,5 +279,121 @@ export class PostgresCatalogRepository implements CatalogRepository {
       LIMIT ${options.limit}::integer`,
     );
     return rows.map(toHold);
+  }
+
+  async listConfirmed(connectionId: string, after: string | null, limit: number) {
+    const rows = await queryRows(
+      this.db,
+      sql`SELECT barcode, quantity, sale_price, list_price FROM inventory_confirmed_state
+          WHERE connection_id = ${connectionId}::text
+            ${after !== null ? sql`AND barcode > ${after}::text` : sql``}
+          ORDER BY barcode LIMIT ${limit}::integer`,
+    );
+    return rows.map((row) => ({
+      barcode: stringOf(row.barcode),
+      quantity: numberOrNull(row.quantity),
+      salePrice: centsOrNull(row.sale_price),
+      listPrice: centsOrNull(row.list_price),
+    }));
+  }
+
+  async getReconcileCursor(connectionId: string): Promise<string | null> {
+    const rows = await queryRows(
+      this.db,
+      sql`SELECT reconcile_after FROM connection_settings WHERE connection_id = ${connectionId}::text`,
+    );
+    const value = rows[0]?.reconcile_after;
+    return typeof value === 'string' ? value : null;
+  }
+
+  async setReconcileCursor(connectionId: string, after: string | null, now: Date): Promise<void> {
+    await this.db.execute(sql`
+      INSERT INTO connection_settings AS s (connection_id, settings, reconcile_after, updated_at)
+      VALUES (${connectionId}::text, '{}'::jsonb, ${after}::text, ${now.toISOString()}::timestamptz)
+      ON CONFLICT (connection_id) DO UPDATE SET reconcile_after = excluded.reconcile_after`);
+  }
+
+  async saveDrift(
+    connectionId: string,
+    checked: readonly string[],
+    found: readonly DriftRecord[],
+  ): Promise<void> {
+    const still = new Set(found.map((d) => d.barcode));
+    const settled = checked.filter((b) => !still.has(b));
+    if (settled.length > 0) {
+      await this.db.execute(
+        sql`DELETE FROM inventory_drift WHERE connection_id = ${connectionId}::text AND barcode IN ${inList(settled)}`,
+      );
+    }
+    if (found.length === 0) return;
+    const json = JSON.stringify(
+      found.map((d) => ({
+        barcode: d.barcode,
+        kind: d.kind,
+        confirmed_quantity: d.confirmed.quantity,
+        confirmed_sale_price: decimalOrNull(d.confirmed.salePrice),
+        confirmed_list_price: decimalOrNull(d.confirmed.listPrice),
+        live_quantity: d.live.quantity,
+        live_sale_price: decimalOrNull(d.live.salePrice),
+        live_list_price: decimalOrNull(d.live.listPrice),
+        action: d.action,
+        detected_at: d.detectedAt,
+      })),
+    );
+    await this.db.execute(sql`
+      INSERT INTO inventory_drift (connection_id, barcode, kind, confirmed_quantity, confirmed_sale_price,
+        confirmed_list_price, live_quantity, live_sale_price, live_list_price, action, detected_at)
+      SELECT ${connectionId}::text, barcode, kind, confirmed_quantity, confirmed_sale_price, confirmed_list_price,
+             live_quantity, live_sale_price, live_list_price, action, detected_at
+      FROM jsonb_to_recordset(${json}::jsonb) AS x(barcode text, kind text, confirmed_quantity integer,
+        confirmed_sale_price numeric, confirmed_list_price numeric, live_quantity integer, live_sale_price numeric,
+        live_list_price numeric, action text, detected_at timestamptz)
+      -- a drift seen again keeps when it was first detected
+      ON CONFLICT (connection_id, barcode) DO UPDATE SET kind = excluded.kind,
+        confirmed_quantity = excluded.confirmed_quantity, confirmed_sale_price = excluded.confirmed_sale_price,
+        confirmed_list_price = excluded.confirmed_list_price, live_quantity = excluded.live_quantity,
+        live_sale_price = excluded.live_sale_price, live_list_price = excluded.live_list_price,
+        action = excluded.action`);
+  }
+
+  async listDrift(connectionId: string, after: string | null, limit: number): Promise<DriftRecord[]> {
+    const rows = await queryRows(
+      this.db,
+      sql`SELECT * FROM inventory_drift WHERE connection_id = ${connectionId}::text
+          ${after !== null ? sql`AND barcode > ${after}::text` : sql``}
+          ORDER BY barcode LIMIT ${limit}::integer`,
+    );
+    return rows.map((row) => ({
+      barcode: stringOf(row.barcode),
+      kind: stringOf(row.kind) as DriftRecord['kind'],
+      confirmed: {
+        quantity: numberOrNull(row.confirmed_quantity),
+        salePrice: centsOrNull(row.confirmed_sale_price),
+        listPrice: centsOrNull(row.confirmed_list_price),
+      },
+      live: {
+        quantity: numberOrNull(row.live_quantity),
+        salePrice: centsOrNull(row.live_sale_price),
+        listPrice: centsOrNull(row.live_list_price),
+      },
+      action: stringOf(row.action) as DriftRecord['action'],
+      detectedAt: toIso(row.detected_at),
+    }));
+  }
+
+  async driftSummary(connectionId: string) {
+    const rows = await queryRows(
+      this.db,
+      sql`SELECT count(*) AS n, count(*) FILTER (WHERE kind = 'price') AS price,
+                 count(*) FILTER (WHERE kind = 'stock') AS stock, max(detected_at) AS last
+          FROM inventory_drift WHERE connection_id = ${connectionId}::text`,
+    );
+    const row = rows[0] ?? {};
+    return {
+      count: numberOf(row.n ?? 0),
+      price: numberOf(row.price ?? 0),
+      stock: numberOf(row.stock ?? 0),
+      lastDetectedAt: toIsoOrNull(row.last),
+    };
   }
 }

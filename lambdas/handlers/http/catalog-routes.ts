@@ -1,6 +1,12 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ValidationError } from '../../domain/validation-error';
-import { approveHeld, listCatalogVariants, listHeld, upsertCatalogVariants } from '../../use-cases/catalog';
+import {
+  approveHeld,
+  listCatalogVariants,
+  listDrift,
+  listHeld,
+  upsertCatalogVariants,
+} from '../../use-cases/catalog';
 import { syncConnectionNow } from '../../use-cases/catalog-sync';
 import type { PushDeps } from '../../use-cases/push-inventory';
 import { readJsonBody } from './request';
@@ -36,7 +42,7 @@ function strictFlag(query: Record<string, string>, name: string): boolean {
 /**
  * The catalog, sync and guard routes (issue 11), registered by the API app beside its own routes:
  * `PUT|GET /v1/catalog/variants`, `POST /v1/connections/:id/sync`, `GET /v1/inventory/held`,
- * `POST /v1/inventory/held/approve`.
+ * `POST /v1/inventory/held/approve`, `GET /v1/inventory/drift`.
  */
 export function catalogRoutes(
   resolveDeps: () => Promise<PushDeps>,
@@ -76,6 +82,14 @@ export function catalogRoutes(
       async (event) => {
         const query = strictQuery(event, ['connectionId', 'barcode', 'kind', 'limit', 'cursor']);
         return json(200, await listHeld(await resolveDeps(), query));
+      },
+    ],
+    [
+      'GET',
+      '/v1/inventory/drift',
+      async (event) => {
+        const query = strictQuery(event, ['connectionId', 'limit', 'cursor']);
+        return json(200, await listDrift(await resolveDeps(), query));
       },
     ],
     [
