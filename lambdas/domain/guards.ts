@@ -151,11 +151,12 @@ export function guardItems(items: readonly InventoryItem[], ctx: GuardContext): 
   for (const item of items) {
     const split = splitPrice(item);
     const { price } = split;
-    const stock = ctx.stockUnchanged?.has(item.barcode) ? null : split.stock;
     if (price === null) {
-      if (stock) send.push(stock);
+      if (split.stock) send.push(split.stock);
       continue;
     }
+    // Only when the price is kept back: the stock part alone would resend a value already there.
+    const stock = ctx.stockUnchanged?.has(item.barcode) ? null : split.stock;
     const reference = ctx.confirmedSalePrice.get(item.barcode) ?? null;
     const keep = (reason: HoldReason, message: string, retryAtMs: number | null): HeldValue => ({
       ...price,

@@ -159,6 +159,7 @@ export async function pushItems(
     thresholdPercent: settings.priceGuardPercent,
     skipPriceGuard: flags.force || extra.skipPriceGuard === true,
     nowMs: now.getTime(),
+    force: flags.force,
   });
   const chunks = chunkItems(guarded.send);
   const pushId = deps.ids.next();
@@ -332,7 +333,7 @@ async function runGuards(
   connectionId: string,
   changed: readonly InventoryItem[],
   known: ReadonlyMap<string, KnownValue>,
-  options: { thresholdPercent: number; skipPriceGuard: boolean; nowMs: number },
+  options: { thresholdPercent: number; skipPriceGuard: boolean; nowMs: number; force: boolean },
 ): Promise<GuardResult> {
   const priced = changed
     .filter((i) => i.salePrice !== undefined || i.listPrice !== undefined)
@@ -348,11 +349,19 @@ async function runGuards(
   for (const item of changed)
     quantityAfter.set(item.barcode, mergeWithKnown(item, known.get(item.barcode)).quantity);
   const stockUnchanged = new Set<string>();
-  for (const item of changed) {
+  // force=1 sends everything as given, stock included.
+  for (const item of options.force ? [] : changed) {
     const k = known.get(item.barcode);
     if (k && k.status !== 'failed' && item.quantity === k.quantity) stockUnchanged.add(item.barcode);
   }
-  return guardItems(changed, { ...options, confirmedSalePrice, priceSends, quantityAfter, stockUnchanged });
+  const { force: _force, ...guardOptions } = options;
+  return guardItems(changed, {
+    ...guardOptions,
+    confirmedSalePrice,
+    priceSends,
+    quantityAfter,
+    stockUnchanged,
+  });
 }
 
 /**

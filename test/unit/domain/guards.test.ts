@@ -113,3 +113,18 @@ describe('guardItems', () => {
     expect(result).toEqual({ send: [{ barcode: 'A', quantity: 0 }], held: [], deferred: [] });
   });
 });
+
+describe('guardItems with stock already current', () => {
+  it('a stock-only item is always sent (force=1 must reach Trendyol); only a held price drops its stock', () => {
+    const ctx: GuardContext = {
+      confirmedSalePrice: new Map(),
+      quantityAfter: new Map(),
+      priceSends: new Map(),
+      stockUnchanged: new Set(['A']),
+      thresholdPercent: 50,
+      nowMs: 0,
+      skipPriceGuard: false,
+    };
+    expect(guardItems([{ barcode: 'A', quantity: 4 }], ctx).send).toEqual([{ barcode: 'A', quantity: 4 }]);
+  });
+});
