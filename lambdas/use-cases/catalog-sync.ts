@@ -156,10 +156,14 @@ export async function syncConnectionNow(deps: PushDeps, connectionId: string, op
  * The scheduled sync (EventBridge rate per stage; a timer locally). For every active connection it
  * sends what changed in the catalog when the connection's `autoSync` is on, and in every case the
  * leftovers (failed sends, budget-deferred prices), so Trendyol converges on what the seller wants
- * without anyone re-pushing by hand. One seller's failure never stops the others.
+ * without anyone re-pushing by hand. One seller's failure never stops the others. Does nothing where
+ * `TRENDYOL_WRITE_ENABLED` is off.
  */
 export async function syncCatalog(deps: PushDeps): Promise<CatalogSyncReport[]> {
   const reports: CatalogSyncReport[] = [];
+  // The schedule has no forceWrite: where writes are off (a dev stage) every tick would only create
+  // jobs that send nothing, so it leaves the catalog alone; an on-demand sync still shows what would go.
+  if (!deps.writeEnabledEnv) return reports;
   for (const connection of await deps.connections.list()) {
     if (connection.status !== 'active') continue;
     try {

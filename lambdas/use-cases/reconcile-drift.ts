@@ -104,7 +104,8 @@ export async function reconcileConnection(
         // Not returned: archived, blacklisted or no longer approved; not a value to compare.
         if (!current) continue;
         checked.push(value.barcode);
-        const decision = decideDrift(value, current, settings.driftPolicy);
+        // Where writes are off nothing could be corrected: report only.
+        const decision = decideDrift(value, current, deps.writeEnabledEnv ? settings.driftPolicy : 'report');
         if (!decision.drift) continue;
         found.push({
           barcode: value.barcode,

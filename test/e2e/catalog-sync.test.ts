@@ -404,6 +404,21 @@ describe('scheduled sync', () => {
     expect(state.body).toMatchObject({ items: [{ confirmed: { quantity: 3 } }] });
   });
 
+  it('where writes are off the schedule creates no jobs; an on-demand sync shows what would go', async () => {
+    const connectionId = await newConnection('Dev stage shop');
+    await putVariants(connectionId, [{ barcode: 'DEV-1', quantity: 2, salePrice: 5, listPrice: 5 }]);
+    stack.container.writeEnabledEnv = false;
+    try {
+      expect(await syncCatalog(stack.container)).toEqual([]);
+      const onDemand = await sync(connectionId);
+      expect(onDemand.body).toMatchObject({ writeEnabled: false, changedCount: 1, note: expect.any(String) });
+    } finally {
+      stack.container.writeEnabledEnv = true;
+    }
+    await stack.settle();
+    expect(stack.simulator.liveValue(DEMO_SELLER.sellerId, 'DEV-1')).toBeUndefined();
+  });
+
   it('autoSync off: the schedule leaves the catalog alone (an on-demand sync still sends it)', async () => {
     const connectionId = await newConnection('Manual shop');
     await api.call('PATCH', `/v1/connections/${connectionId}`, { body: { settings: { autoSync: false } } });
