@@ -412,10 +412,10 @@ describe('scheduled sync', () => {
       expect(await syncCatalog(stack.container)).toEqual([]);
       const onDemand = await sync(connectionId);
       expect(onDemand.body).toMatchObject({ writeEnabled: false, changedCount: 1, note: expect.any(String) });
+      await stack.settle();
     } finally {
       stack.container.writeEnabledEnv = true;
     }
-    await stack.settle();
     expect(stack.simulator.liveValue(DEMO_SELLER.sellerId, 'DEV-1')).toBeUndefined();
   });
 
