@@ -12,7 +12,7 @@ import type { ConsumerOptions } from '../handlers/push-consumer-app';
 import type { Clock } from '../ports/clock';
 import type { MarketplaceClient } from '../ports/marketplace';
 import type { ConsumeDeps } from '../use-cases/consume-chunk';
-import type { PushDeps } from '../use-cases/push-inventory';
+import type { ReconcileDeps } from '../use-cases/reconcile-drift';
 import type { ReleaseDeps } from '../use-cases/release-scheduled';
 import type { AppLogger } from './logger';
 import type { MetricsSink } from './observability';
@@ -33,7 +33,7 @@ export type PushConsumerFunctionDeps = ConsumeDeps &
   BaseDeps &
   Required<Pick<ConsumerOptions, 'maxReceiveCount' | 'idempotency'>>;
 export type PollBatchFunctionDeps = PollHandlerDeps & BaseDeps;
-export type CatalogSyncFunctionDeps = PushDeps & BaseDeps;
+export type CatalogSyncFunctionDeps = ReconcileDeps & BaseDeps;
 export type ReleaseScheduledFunctionDeps = ReleaseDeps & BaseDeps;
 export interface MigrateFunctionDeps {
   database: DatabaseHandle;
@@ -137,11 +137,21 @@ export function composePollBatch(env: Env, platform: Platform): PollBatchFunctio
   };
 }
 
-/** Catalog sync: the push use case (dedup + enqueue); it never calls Trendyol itself. */
+/**
+ * Catalog sync: the push use case (dedup + enqueue) and drift reconciliation, which reads values back
+ * from Trendyol (credentials, the read budget on the short-lived table). It never writes to Trendyol.
+ */
 export function composeCatalogSync(env: Env, platform: Platform): CatalogSyncFunctionDeps {
   const config = readConfig('CatalogSync', env);
+  const deps = base('CatalogSync', config, platform);
   return {
-    ...base('CatalogSync', config, platform),
+    ...deps,
+    secrets: platform.secretStore(config.CONNECTION_SECRET_PREFIX),
+    marketplace: marketplace(deps.metrics),
+    rateLimiter: new DynamoDbRateLimiter({
+      client: platform.clients.dynamodb(),
+      tableName: config.DEDUP_TABLE_NAME,
+    }),
     dedup: dedupStore(platform, config.DEDUP_TABLE_NAME),
     queue: chunkQueue(platform, config.PUSH_QUEUE_URL),
     ids: platform.ids,

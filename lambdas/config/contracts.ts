@@ -95,10 +95,14 @@ export const CONTRACTS = {
     ...database,
     [ENV.CONNECTION_SECRET_PREFIX]: text,
   }),
-  /** Schedule → pushes again values whose last send failed (the push use case: dedup + enqueue). */
+  /**
+   * Schedule → syncs each connection's catalog and re-sends failed values (the push use case: dedup +
+   * enqueue), then reads a slice of confirmed values back from Trendyol (drift: credentials, read budget).
+   */
   CatalogSync: defineContract('CatalogSync', 'catalog-sync.ts', {
     ...database,
     ...writeGate,
+    [ENV.CONNECTION_SECRET_PREFIX]: text,
     [ENV.DEDUP_TABLE_NAME]: text,
     [ENV.PUSH_QUEUE_URL]: text,
   }),

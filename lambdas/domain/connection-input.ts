@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { settingsPatchSchema } from './connection-settings';
 import { safeText } from './text';
 
 /** Trendyol's inventory-write tiers (requests per minute), lowest first (trendyol-contract.md, rate limits). */
@@ -83,10 +84,20 @@ export const updateConnectionBodySchema = z
     status: z.enum(['active', 'paused'], { error: 'must be "active" or "paused"' }).optional(),
     apiKey: apiKeySchema.optional(),
     apiSecret: apiSecretSchema.optional(),
+    settings: settingsPatchSchema.optional(),
   })
   .refine(
     (p) => Object.values(p).some((v) => v !== undefined),
-    'nothing to update: give name, status or credentials',
+    'nothing to update: give name, status, credentials or settings',
+  )
+  .refine(
+    (p) =>
+      p.settings?.writeRateLimitPerMinute === undefined ||
+      (WRITE_RATE_TIERS as readonly number[]).includes(p.settings.writeRateLimitPerMinute),
+    {
+      message: `must be one of ${WRITE_RATE_TIERS.join(', ')}`,
+      path: ['settings', 'writeRateLimitPerMinute'],
+    },
   )
   .refine((p) => (p.apiKey === undefined) === (p.apiSecret === undefined), {
     message: 'apiKey and apiSecret must be rotated together',

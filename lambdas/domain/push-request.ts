@@ -16,7 +16,7 @@ const money = z.unknown().transform((value, ctx) => {
 });
 
 /**
- * One item of a push. Unknown fields (e.g. `salesPrice` for `salePrice`) are refused with their path
+ * One item of a push (also a catalog variant). Unknown fields (e.g. `salesPrice` for `salePrice`) are refused with their path
  * rather than dropped: a misspelt price would otherwise be a silent no-op.
  */
 export const pushItemSchema = z

@@ -18,6 +18,7 @@ import { getJob } from '../use-cases/jobs';
 import { type PollDeps, pollBatchOnDemand } from '../use-cases/poll-batch';
 import { type PushDeps, pushInventory } from '../use-cases/push-inventory';
 import { toBatchView } from './http/batch-view';
+import { catalogRoutes } from './http/catalog-routes';
 import { type ErrorLogger, errorMapper } from './http/error-mapper';
 import { header, parseBody, readJsonBody, readQuery } from './http/request';
 import { ROUTES, type RouteSchema } from './http/request-schemas';
@@ -128,6 +129,7 @@ export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
     bind(ROUTES.getInventoryState, async ({ query }) =>
       json(200, await getInventoryState(await resolveDeps(), query)),
     ),
+    ...catalogRoutes(resolveDeps),
   ]);
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

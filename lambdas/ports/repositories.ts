@@ -47,7 +47,12 @@ export interface ConnectionRepository {
   get(id: string): Promise<Connection | undefined>;
   update(
     id: string,
-    patch: Partial<Pick<Connection, 'name' | 'status' | 'secretRef' | 'baseUrl'>>,
+    patch: Partial<
+      Pick<
+        Connection,
+        'name' | 'status' | 'secretRef' | 'baseUrl' | 'integratorName' | 'writeRateLimitPerMinute'
+      >
+    >,
     now: Date,
   ): Promise<Connection | undefined>;
   /** Absent fields keep their value; the row is created on first use with lastStatus IDLE. */
@@ -210,7 +215,8 @@ export interface InFlightValue {
   acceptedAt: string;
 }
 
-export type HistoryEvent = 'pushed' | 'sent' | 'confirmed' | 'failed' | 'superseded';
+/** `held` (price guard) and `deferred` (per-barcode price budget) record a price kept back by a guard. */
+export type HistoryEvent = 'pushed' | 'sent' | 'confirmed' | 'failed' | 'superseded' | 'held' | 'deferred';
 
 export interface HistoryEntry {
   barcode: string;

@@ -1,6 +1,8 @@
 import { type BaseUrlPolicy, checkBaseUrl } from '../domain/base-url';
 import type { CreateConnectionInput, UpdateConnectionInput } from '../domain/connection-input';
 import { WRITE_RATE_TIERS } from '../domain/connection-input';
+import type { ConnectionSettings } from '../domain/connection-settings';
+import type { CatalogRepository } from '../ports/catalog';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { Connection, ConnectionRepository, Job, JobRepository } from '../ports/repositories';
@@ -25,6 +27,8 @@ export interface ConnectionDeps {
    * means the dev rules: https and public hosts only.
    */
   localBaseUrls?: readonly string[];
+  /** Where per-connection settings live (catalog sync and guards); required to PATCH `settings`. */
+  catalog?: Pick<CatalogRepository, 'getSettings' | 'saveSettings'>;
 }
 
 /** The stage's base-URL rules from the two settings the stage hands the API (see base-url.ts). */
@@ -102,8 +106,10 @@ export async function requireConnection(
   return connection;
 }
 
-export async function getConnection(deps: Pick<ConnectionDeps, 'connections'>, id: string) {
-  return toConnectionView(await requireConnection(deps, id));
+export async function getConnection(deps: Pick<ConnectionDeps, 'connections' | 'catalog'>, id: string) {
+  const view = toConnectionView(await requireConnection(deps, id));
+  const settings = await deps.catalog?.getSettings(id);
+  return settings ? { ...view, settings: settingsView(view, settings) } : view;
 }
 
 /**
@@ -113,29 +119,62 @@ export async function getConnection(deps: Pick<ConnectionDeps, 'connections'>, i
  */
 export async function updateConnection(deps: ConnectionDeps, id: string, input: UpdateConnectionInput) {
   const existing = await requireConnection(deps, id);
-  const { name, status, apiKey, apiSecret } = input;
+  const { name, status, apiKey, apiSecret, settings: settingsPatch } = input;
   const now = deps.clock.now();
+  const rate = settingsPatch?.writeRateLimitPerMinute;
+  if (settingsPatch !== undefined && !deps.catalog) {
+    throw new Error('settings cannot be stored: no catalog repository wired');
+  }
   let previous: ConnectionCredentials | undefined;
+  let previousSettings: ConnectionSettings | undefined;
   if (apiKey !== undefined && apiSecret !== undefined) {
     previous = await deps.secrets.get(existing.secretRef);
     await deps.secrets.put(existing.id, { apiKey, apiSecret });
   }
+  let settings: ConnectionSettings | undefined;
   try {
     if (previous) {
       // New credentials end an authentication error: the next job shows whether they work.
       const state = await deps.connections.getState(id);
       if (state?.lastStatus === 'ERROR') await deps.connections.updateState(id, { lastStatus: 'IDLE' }, now);
     }
+    if (settingsPatch !== undefined && deps.catalog) {
+      previousSettings = await deps.catalog.getSettings(id);
+      const { writeRateLimitPerMinute: _rate, integratorName: _name, ...own } = settingsPatch;
+      settings = await deps.catalog.saveSettings(id, own, now);
+    }
     const updated = await deps.connections.update(
       id,
-      { ...(name !== undefined && { name }), ...(status !== undefined && { status }) },
+      {
+        ...(name !== undefined && { name }),
+        ...(status !== undefined && { status }),
+        ...(rate !== undefined && { writeRateLimitPerMinute: rate }),
+        ...(settingsPatch?.integratorName !== undefined && { integratorName: settingsPatch.integratorName }),
+      },
       now,
     );
-    return toConnectionView(updated ?? existing);
+    const view = toConnectionView(updated ?? existing);
+    settings ??= await deps.catalog?.getSettings(id);
+    return settings ? { ...view, settings: settingsView(view, settings) } : view;
   } catch (error) {
+    // All or nothing: a failed PATCH leaves credentials and settings as they were.
     if (previous) await deps.secrets.put(existing.id, previous).catch(() => undefined);
+    if (previousSettings && deps.catalog)
+      await deps.catalog.saveSettings(id, previousSettings, now).catch(() => undefined);
     throw error;
   }
+}
+
+/** All settings of `PATCH /v1/connections/:id` in one object, connection columns included. */
+function settingsView(
+  view: { writeRateLimitPerMinute: number; integratorName: string | null },
+  settings: ConnectionSettings,
+) {
+  return {
+    ...settings,
+    writeRateLimitPerMinute: view.writeRateLimitPerMinute,
+    integratorName: view.integratorName,
+  };
 }
 
 function toLastJobView(job: Job | undefined) {
@@ -144,13 +183,25 @@ function toLastJobView(job: Job | undefined) {
   return { id, type, status, startedAt, finishedAt, summary, error, createdAt };
 }
 
-export async function getConnectionStatus(deps: Pick<ConnectionDeps, 'connections' | 'jobs'>, id: string) {
+export async function getConnectionStatus(
+  deps: Pick<ConnectionDeps, 'connections' | 'jobs'> & {
+    catalog?: Pick<CatalogRepository, 'driftSummary' | 'countHolds'>;
+  },
+  id: string,
+) {
   const connection = await requireConnection(deps, id);
-  const [state, lastJob] = await Promise.all([
+  const [state, lastJob, drift, heldCount] = await Promise.all([
     deps.connections.getState(id),
     deps.jobs.latestForConnection(id),
+    deps.catalog?.driftSummary(id),
+    deps.catalog?.countHolds(id),
   ]);
   // The repository answers IDLE defaults for a connection without jobs; undefined means it just vanished.
   if (!state) throw notFound('CONNECTION_NOT_FOUND', `Connection ${id} does not exist.`);
-  return { connection: toConnectionSummary(connection), state, lastJob: toLastJobView(lastJob) };
+  return {
+    connection: toConnectionSummary(connection),
+    // drift: open differences found by the reconciliation; heldCount: prices kept back by the guards.
+    state: { ...state, ...(drift && { drift }), ...(heldCount !== undefined && { heldCount }) },
+    lastJob: toLastJobView(lastJob),
+  };
 }

@@ -2,15 +2,19 @@ import { type Chunk, chunkItems } from '../domain/chunk';
 import { coalesceItems } from '../domain/coalesce';
 import { decideDedup } from '../domain/dedup-decision';
 import { diffItems, type KnownValue, mergeWithKnown } from '../domain/diff';
-import { CHUNK_SIZE, DEDUP_WINDOW_MS } from '../domain/inventory-item';
+import { applyStockBuffer, type GuardResult, guardItems, type HeldValue } from '../domain/guards';
+import { CHUNK_SIZE, DEDUP_WINDOW_MS, type InventoryItem } from '../domain/inventory-item';
+import { centsToJsonNumber } from '../domain/money';
 import { parsePushRequest } from '../domain/push-request';
 import { ValidationError, type ValidationIssue } from '../domain/validation-error';
 import { decideWriteGate } from '../domain/write-gate';
+import type { CatalogRepository } from '../ports/catalog';
 import type { ChunkMessage, ChunkQueue } from '../ports/chunk-queue';
 import type { Clock } from '../ports/clock';
 import type { DedupStore } from '../ports/dedup-store';
 import type { IdGenerator } from '../ports/id-generator';
 import type {
+  Connection,
   ConnectionRepository,
   InventoryRepository,
   JobOptions,
@@ -24,6 +28,8 @@ export interface PushDeps {
   connections: ConnectionRepository;
   jobs: JobRepository;
   inventory: InventoryRepository;
+  /** Settings, guards' state (holds, per-barcode price sends) and the catalog. */
+  catalog: CatalogRepository;
   dedup: DedupStore;
   queue: ChunkQueue;
   clock: Clock;
@@ -62,6 +68,7 @@ function checkPricePairs(
   items: ReturnType<typeof coalesceItems>,
   known: ReadonlyMap<string, KnownValue>,
   positions: ReadonlyMap<string, number>,
+  listName: string,
 ) {
   const issues: ValidationIssue[] = [];
   for (const item of items) {
@@ -70,7 +77,7 @@ function checkPricePairs(
     if (merged.salePrice !== null && merged.listPrice !== null && merged.listPrice < merged.salePrice) {
       const field = item.salePrice !== undefined ? 'salePrice' : 'listPrice';
       issues.push({
-        path: `items.${positions.get(item.barcode)}.${field}`,
+        path: `${listName}.${positions.get(item.barcode)}.${field}`,
         message: `would leave listPrice below salePrice for barcode ${item.barcode}`,
       });
     }
@@ -85,17 +92,58 @@ function checkPricePairs(
 export async function pushInventory(deps: PushDeps, body: unknown, flags: PushFlags) {
   const request = parsePushRequest(body);
   const connection = await requireConnection(deps, request.connectionId);
+  return pushItems(deps, connection, request.items, flags);
+}
+
+/** How a caller other than the HTTP push reaches the core (the sync, an approval). */
+export interface PushItemsOptions {
+  /** Approved held values skip the price guard (as `force=1` does); the per-barcode budget still applies. */
+  skipPriceGuard?: boolean;
+  /** Path prefix of validation issues (`items` for a push, `variants` for the catalog). */
+  listName?: string;
+}
+
+/** A held or deferred price as the push/sync response shows it (decimal numbers, as pushed). */
+function toHeldView(h: HeldValue) {
+  return {
+    barcode: h.barcode,
+    reason: h.reason,
+    message: h.message,
+    ...(h.salePrice !== undefined && { salePrice: Number(centsToJsonNumber(h.salePrice)) }),
+    ...(h.listPrice !== undefined && { listPrice: Number(centsToJsonNumber(h.listPrice)) }),
+    referenceSalePrice:
+      h.referenceSalePrice === null ? null : Number(centsToJsonNumber(h.referenceSalePrice)),
+    ...(h.retryAtMs !== null && { retryAt: new Date(h.retryAtMs).toISOString() }),
+  };
+}
+
+/**
+ * The push core, on already-validated domain items (prices in kuruş): coalesces, applies the stock
+ * buffer, diffs against the latest accepted values, runs the price guard and the per-barcode price
+ * budget, chunks, deduplicates, records the jobs and enqueues the chunks. The HTTP push parses JSON at
+ * the edge and calls this; the catalog sync and held-value approval call it directly.
+ * @throws AppError 409 when the connection is paused; ValidationError when listPrice < salePrice would
+ *   result; AppError 503 when the queue is unavailable (jobs are then failed visibly).
+ */
+export async function pushItems(
+  deps: PushDeps,
+  connection: Connection,
+  items: readonly InventoryItem[],
+  flags: PushFlags,
+  extra: PushItemsOptions = {},
+) {
   if (connection.status === 'paused') {
     throw conflict('CONNECTION_PAUSED', `Connection ${connection.id} is paused; resume it to push.`);
   }
-  const coalesced = coalesceItems(request.items);
+  const settings = await deps.catalog.getSettings(connection.id);
+  const coalesced = coalesceItems(items).map((item) => applyStockBuffer(item, settings.stockBuffer));
   const positions = new Map<string, number>();
-  for (const [index, item] of request.items.entries()) positions.set(item.barcode, index);
+  for (const [index, item] of items.entries()) positions.set(item.barcode, index);
   const known = await deps.inventory.findKnownValues(
     connection.id,
     coalesced.map((i) => i.barcode),
   );
-  checkPricePairs(coalesced, known, positions);
+  checkPricePairs(coalesced, known, positions, extra.listName ?? 'items');
 
   const { changed, skipped } = flags.force
     ? { changed: coalesced, skipped: [] }
@@ -106,14 +154,20 @@ export async function pushInventory(deps: PushDeps, body: unknown, flags: PushFl
     writeEnabledEnv: deps.writeEnabledEnv,
     forceWriteAllowed: deps.forceWriteAllowed,
   });
-  const chunks = chunkItems(changed);
   const now = deps.clock.now();
+  const guarded = await runGuards(deps, connection.id, changed, known, {
+    thresholdPercent: settings.priceGuardPercent,
+    skipPriceGuard: flags.force || extra.skipPriceGuard === true,
+    nowMs: now.getTime(),
+    force: flags.force,
+  });
+  const chunks = chunkItems(guarded.send);
   const pushId = deps.ids.next();
   const options: JobOptions = {
     dryRun: flags.dryRun,
     force: flags.force,
     forceWrite: flags.forceWrite,
-    originalCount: request.items.length,
+    originalCount: items.length,
     coalescedCount: coalesced.length,
   };
 
@@ -220,6 +274,10 @@ export async function pushInventory(deps: PushDeps, body: unknown, flags: PushFl
     throw unavailable('QUEUE_UNAVAILABLE', `The push could not be enqueued: ${(error as Error).message}`);
   }
 
+  if (gate.writeEnabled) {
+    await recordGuardOutcome(deps, connection.id, coalesced, guarded, results, chunks, pushId, now);
+  }
+
   const enqueuedCount = messages.length;
   const scheduledCount = results.filter((r) => r.deliverAfter !== undefined).length;
   const dedupCount = results.filter((r) => r.dedup).length;
@@ -230,7 +288,7 @@ export async function pushInventory(deps: PushDeps, body: unknown, flags: PushFl
     force: flags.force,
     forceWrite: flags.forceWrite,
     forceWriteAllowed: deps.forceWriteAllowed,
-    originalCount: request.items.length,
+    originalCount: items.length,
     coalescedCount: coalesced.length,
     changedCount: changed.length,
     skippedCount: skipped.length,
@@ -242,6 +300,13 @@ export async function pushInventory(deps: PushDeps, body: unknown, flags: PushFl
     ...(only && { jobId: only.jobId, bodyHash: only.bodyHash, dedup: only.dedup }),
     jobs: results,
     scheduledCount,
+    heldCount: guarded.held.length,
+    deferredCount: guarded.deferred.length,
+    stockBuffer: settings.stockBuffer,
+    ...(guarded.held.length + guarded.deferred.length > 0 && {
+      // At most 100 listed; GET /v1/inventory/held lists them all.
+      held: [...guarded.held, ...guarded.deferred].slice(0, 100).map(toHeldView),
+    }),
     writeEnabled: gate.writeEnabled,
     ...(gate.note && { note: gate.note }),
     ...(scheduledCount > 0 && {
@@ -260,4 +325,76 @@ async function releaseClaims(
   for (const claim of claims) {
     await deps.dedup.release(connectionId, claim.bodyHash, claim.jobId).catch(() => undefined);
   }
+}
+
+/** Loads what the guards need (confirmed prices, recent price sends) only for items that carry a price. */
+async function runGuards(
+  deps: PushDeps,
+  connectionId: string,
+  changed: readonly InventoryItem[],
+  known: ReadonlyMap<string, KnownValue>,
+  options: { thresholdPercent: number; skipPriceGuard: boolean; nowMs: number; force: boolean },
+): Promise<GuardResult> {
+  const priced = changed
+    .filter((i) => i.salePrice !== undefined || i.listPrice !== undefined)
+    .map((i) => i.barcode);
+  const [confirmedSalePrice, priceSends] =
+    priced.length === 0
+      ? [new Map(), new Map()]
+      : await Promise.all([
+          deps.catalog.findConfirmedSalePrices(connectionId, priced),
+          deps.catalog.findPriceSends(connectionId, priced),
+        ]);
+  const quantityAfter = new Map<string, number | null>();
+  for (const item of changed)
+    quantityAfter.set(item.barcode, mergeWithKnown(item, known.get(item.barcode)).quantity);
+  const stockUnchanged = new Set<string>();
+  // force=1 sends everything as given, stock included.
+  for (const item of options.force ? [] : changed) {
+    const k = known.get(item.barcode);
+    if (k && k.status !== 'failed' && item.quantity === k.quantity) stockUnchanged.add(item.barcode);
+  }
+  const { force: _force, ...guardOptions } = options;
+  return guardItems(changed, {
+    ...guardOptions,
+    confirmedSalePrice,
+    priceSends,
+    quantityAfter,
+    stockUnchanged,
+  });
+}
+
+/**
+ * After a push that really writes: price sends count against the per-barcode budget, held/deferred
+ * prices are stored (with history), and older holds of barcodes this push settled are forgotten.
+ */
+async function recordGuardOutcome(
+  deps: PushDeps,
+  connectionId: string,
+  coalesced: readonly InventoryItem[],
+  guarded: GuardResult,
+  results: readonly PushJobResult[],
+  chunks: readonly Chunk[],
+  pushId: string,
+  now: Date,
+) {
+  // A duplicate body is not sent again, so it does not use the budget.
+  const sentChunks = new Set(results.filter((r) => !r.dedup).map((r) => r.chunkIndex));
+  const priceSent = chunks
+    .filter((c) => sentChunks.has(c.chunkIndex))
+    .flatMap((c) => c.items)
+    .filter((i) => i.salePrice !== undefined || i.listPrice !== undefined)
+    .map((i) => i.barcode);
+  if (priceSent.length > 0) await deps.catalog.recordPriceSends(connectionId, priceSent, now.getTime());
+  const kept = [...guarded.held, ...guarded.deferred];
+  const keptBarcodes = new Set(kept.map((h) => h.barcode));
+  if ((await deps.catalog.countHolds(connectionId)) > 0) {
+    // A stock-only item leaves a held price waiting; an item carrying a price supersedes it.
+    const settled = coalesced
+      .filter((i) => i.salePrice !== undefined || i.listPrice !== undefined)
+      .map((i) => i.barcode)
+      .filter((b) => !keptBarcodes.has(b));
+    await deps.catalog.clearHolds(connectionId, settled);
+  }
+  if (kept.length > 0) await deps.catalog.saveHolds(connectionId, kept, pushId, now);
 }

@@ -155,3 +155,11 @@ export function getStageConfig(stage: unknown): StageConfig {
   }
   return validateStageConfig(config);
 }
+
+/**
+ * Milliseconds between scheduled catalog syncs of a stage: the EventBridge rule's rate and the timer
+ * `npm start` runs read this one value. @throws like getStageConfig for an unknown stage.
+ */
+export function catalogSyncIntervalMs(stage: string): number {
+  return getStageConfig(stage).catalogSyncRateMinutes * 60_000;
+}

@@ -133,7 +133,9 @@ export class ServiceStack extends Stack {
       fn('CatalogSync', 'Pushes what changed in the catalog on a schedule', Duration.minutes(5)),
     )
       .bindQueueSend(this.queue)
-      .bindTable('shortLived', props.dedupTable, 'readWrite');
+      .bindTable('shortLived', props.dedupTable, 'readWrite')
+      // Drift reconciliation reads values back from Trendyol with the connection's credentials.
+      .bindConnectionSecrets(secretPrefix, 'read');
 
     const releaseScheduled = fn(
       'ReleaseScheduled',

@@ -14,7 +14,8 @@ import { throughputBench, throughputOptions } from './throughput';
 /**
  * `npm run bench`: measures, in one run, (1) how the push pipeline's pure work scales with push size,
  * (2) what the confirmation workflow costs per settled batch (state transitions) and how far
- * confirmation lags behind Trendyol settling. Results go to bench-results/latest.{json,md}.
+ * confirmation lags behind Trendyol settling, (3) what a 50,000-row catalog upsert and a 50,000-row
+ * catalog sync cost against a push of the same 50,000 items. Results go to bench-results/latest.{json,md}.
  * Ratios, not absolute times, are the figures to compare between machines.
  */
 function pushBody(n: number) {
@@ -81,6 +82,94 @@ async function apiPushScaling() {
   }
 }
 
+/**
+ * The catalog against the push, same 50,000 items each on a fresh connection: the push through the
+ * API, `PUT /v1/catalog/variants`, then `POST /v1/connections/:id/sync` (diff, guards, chunks, jobs),
+ * and a second sync with nothing changed. Writes are enabled (the sync has no forceWrite); nothing is
+ * consumed, so only ECI's side is timed.
+ */
+async function catalogVsPush(n: number) {
+  const stack = await startLocalStack({
+    port: 0,
+    simulatorPort: 0,
+    inMemory: true,
+    autoConsume: false,
+    writeEnabled: true,
+    releaseIntervalMs: 3_600_000,
+    catalogSyncIntervalMs: 3_600_000,
+  });
+  const call = async (method: string, route: string, body?: unknown) => {
+    const started = performance.now();
+    const res = await fetch(`${stack.apiUrl}${route}`, {
+      method,
+      headers: { 'x-api-key': stack.apiKey, 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const answer = (await res.json()) as Record<string, unknown>;
+    if (![200, 201, 202].includes(res.status)) {
+      throw new Error(`${method} ${route}: HTTP ${res.status} ${JSON.stringify(answer).slice(0, 300)}`);
+    }
+    return { ms: performance.now() - started, status: res.status, answer };
+  };
+  const connection = async (name: string) =>
+    String(
+      (
+        await call('POST', '/v1/connections', {
+          type: 'trendyol',
+          name,
+          sellerId: 100001,
+          apiKey: 'demo-key',
+          apiSecret: 'demo-secret',
+          baseUrl: stack.simulator.url,
+        })
+      ).answer.id,
+    );
+  const items = (prefix: string) =>
+    Array.from({ length: n }, (_, i) => ({
+      barcode: `${prefix}${i}`,
+      quantity: i % 20_000,
+      salePrice: 100 + (i % 97) / 4,
+      listPrice: 150 + (i % 97) / 4,
+    }));
+  try {
+    // Warm every path once (query plans, JIT) so the first timed call does not pay for it.
+    const warm = await connection('Bench warm-up');
+    const few = items('W').slice(0, 100);
+    await call('POST', '/v1/inventory/push', { connectionId: warm, items: few });
+    await call('PUT', '/v1/catalog/variants', { connectionId: warm, variants: items('V').slice(0, 100) });
+    await call('POST', `/v1/connections/${warm}/sync`);
+    const pushConnection = await connection('Bench push');
+    const push = await call('POST', '/v1/inventory/push', {
+      connectionId: pushConnection,
+      items: items('P'),
+    });
+    const catalogConnection = await connection('Bench catalog');
+    const upsert = await call('PUT', '/v1/catalog/variants', {
+      connectionId: catalogConnection,
+      variants: items('C'),
+    });
+    const sync = await call('POST', `/v1/connections/${catalogConnection}/sync`);
+    const unchanged = await call('POST', `/v1/connections/${catalogConnection}/sync`);
+    if (sync.answer.changedCount !== n || unchanged.answer.changedCount !== 0) {
+      throw new Error(
+        `unexpected sync counts ${sync.answer.changedCount} / ${unchanged.answer.changedCount}`,
+      );
+    }
+    return {
+      items: n,
+      pushMs: push.ms,
+      upsertMs: upsert.ms,
+      syncMs: sync.ms,
+      unchangedSyncMs: unchanged.ms,
+      upsertVsPush: upsert.ms / push.ms,
+      syncVsPush: sync.ms / push.ms,
+      unchangedSyncVsPush: unchanged.ms / push.ms,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
 async function confirmationCost(batches: number) {
   const stack = await startLocalStack({
     port: 0,
@@ -142,6 +231,7 @@ async function main() {
   const pipeline = pipelineScaling();
   const apiPush = await apiPushScaling();
   const confirmation = await confirmationCost(21);
+  const catalog = await catalogVsPush(50_000);
   // Issue 12's keys (rateBudget, endToEnd, pushHandler, workflow, cost, scaling); sizes from flags.
   const throughput = await throughputBench(throughputOptions(process.argv.slice(2)), confirmation);
   const results = {
@@ -153,6 +243,7 @@ async function main() {
     pipeline,
     apiPush,
     confirmation,
+    catalog,
   };
   const dir = path.resolve('bench-results');
   mkdirSync(dir, { recursive: true });
@@ -183,6 +274,14 @@ async function main() {
     ),
     '',
     throughput.markdown,
+    `## Catalog vs push, ${catalog.items} items each on PGlite (time relative to the push of the same items)`,
+    '| operation | ratio vs push |',
+    '|---|---|',
+    '| push through the API | 1.00 |',
+    `| catalog upsert (PUT /v1/catalog/variants) | ${catalog.upsertVsPush.toFixed(2)} |`,
+    `| catalog sync, all rows new (POST /v1/connections/:id/sync) | ${catalog.syncVsPush.toFixed(2)} |`,
+    `| catalog sync, nothing changed | ${catalog.unchangedSyncVsPush.toFixed(2)} |`,
+    '',
   ].join('\n');
   writeFileSync(path.join(dir, 'latest.md'), md);
   console.log(md);

@@ -20,9 +20,11 @@ import { createPollBatchHandler } from '../../lambdas/handlers/poll-batch-app';
 import { createPushConsumer } from '../../lambdas/handlers/push-consumer-app';
 import type { Clock } from '../../lambdas/ports/clock';
 import type { SecretStore } from '../../lambdas/ports/secret-store';
+import { runScheduledSync } from '../../lambdas/use-cases/catalog-sync';
 import { createConnection } from '../../lambdas/use-cases/connections';
 import type { PollInput } from '../../lambdas/use-cases/poll-batch';
 import { releaseScheduledJobs } from '../../lambdas/use-cases/release-scheduled';
+import { catalogSyncIntervalMs } from '../../lib/config/stage-config';
 import { ensureShortLivedTable, localAwsClientConfig, startDynalite, startLocalSqs } from '../engines';
 import { createDatabase, databaseConfigFromEnv } from '../engines/database';
 import { LocalSecretStore } from '../engines/local-secret-store';
@@ -77,6 +79,8 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   /** How often scheduled (revert / unknown-outcome) jobs are checked. @default 15000 */
   releaseIntervalMs?: number;
+  /** Scheduled catalog sync period; the dev stage's EventBridge rate (CATALOG_SYNC_RATE_MINUTES). */
+  catalogSyncIntervalMs?: number;
   /** Simulator processing delay for new batches. @default 1500 */
   simulatorProcessingDelayMs?: number;
   /** Run the SQS event-source poller in the background; tests that inspect the queue turn it off. @default true */
@@ -149,6 +153,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     port: options.simulatorPort ?? 4010,
     sellers: [{ ...DEMO_SELLER, approvedBarcodes: 'any' }],
     processingDelayMs: options.simulatorProcessingDelayMs ?? 1500,
+    // A test that injects a clock moves ECI and "Trendyol" together (per-minute rules, windows).
+    ...(options.overrides?.clock && { clock: options.overrides.clock }),
   });
 
   // The SDK clients of this process (the event-source poller, tools) reach the emulators through these.
@@ -309,6 +315,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
   };
   const releaseTimer = setInterval(release, options.releaseIntervalMs ?? 15_000);
+  // The EventBridge schedule's stand-in: same use case, same rate as the dev stage's rule.
+  const catalogSync = async () => {
+    try {
+      const { sync, drift } = await runScheduledSync(functions.CatalogSync);
+      for (const report of sync) logger.info('catalog sync', { ...report });
+      for (const report of drift)
+        if (report.checkedCount > 0) logger.info('drift reconciliation', { ...report });
+    } catch (error) {
+      logger.error('catalog sync failed', { error: String(error) });
+    }
+  };
+  const catalogSyncTimer = setInterval(
+    catalogSync,
+    options.catalogSyncIntervalMs ?? catalogSyncIntervalMs('dev'),
+  );
 
   const messagesLeft = async () => {
     const out = await sqsClient.send(
@@ -355,6 +376,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (stopped) return;
       stopped = true;
       clearInterval(releaseTimer);
+      clearInterval(catalogSyncTimer);
       await gateway.close();
       await eventSource.stop();
       await workflow.abortAll();

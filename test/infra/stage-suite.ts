@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPOSERS } from '../../lambdas/composition/functions.js';
 import { awsPlatform } from '../../lambdas/composition/platform.js';
 import { CONTRACTS, FUNCTION_NAMES } from '../../lambdas/config/contracts.js';
-import { getStageConfig } from '../../lib/config/stage-config.js';
+import { catalogSyncIntervalMs, getStageConfig } from '../../lib/config/stage-config.js';
 import { CONFIRMATION_STATES } from '../../lib/constructs/confirmation-workflow.js';
 import { CONSUMER_BATCH_SIZE, MAX_RECEIVE_COUNT } from '../../lib/stacks/service-stack.js';
 import {
@@ -412,6 +412,17 @@ export function defineStageSuite(stageName: string): void {
       expect(target(fns.CatalogSync)?.Properties?.ScheduleExpression).toBe(expected);
       expect(target(fns.ReleaseScheduled)?.Properties?.ScheduleExpression).toBe('rate(1 minute)');
       expect(rules).toHaveLength(2);
+    });
+
+    it('the local timer (npm start) reads the same catalog-sync period the rule synthesizes', () => {
+      const fns = serviceFunctionIds();
+      const rules = Object.values(resources(s.serviceTemplate, 'AWS::Events::Rule'));
+      const rule = rules.find((r) => JSON.stringify(r.Properties?.Targets).includes(`"${fns.CatalogSync}"`));
+      // EventBridge writes the largest whole unit: rate(15 minutes), rate(1 hour), rate(2 days).
+      const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(String(rule?.Properties?.ScheduleExpression));
+      expect(match).not.toBeNull();
+      const unitMs = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[match?.[2] as 'minute'];
+      expect(Number(match?.[1]) * unitMs).toBe(catalogSyncIntervalMs(stageName));
     });
   });
 

@@ -61,7 +61,12 @@ export class PostgresConnectionRepository implements ConnectionRepository {
 
   async update(
     id: string,
-    patch: Partial<Pick<Connection, 'name' | 'status' | 'secretRef' | 'baseUrl'>>,
+    patch: Partial<
+      Pick<
+        Connection,
+        'name' | 'status' | 'secretRef' | 'baseUrl' | 'integratorName' | 'writeRateLimitPerMinute'
+      >
+    >,
     now: Date,
   ): Promise<Connection | undefined> {
     const set: Partial<typeof connections.$inferInsert> = { updatedAt: now.toISOString() };
@@ -69,6 +74,9 @@ export class PostgresConnectionRepository implements ConnectionRepository {
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.secretRef !== undefined) set.secretRef = patch.secretRef;
     if (patch.baseUrl !== undefined) set.baseUrl = patch.baseUrl;
+    if (patch.integratorName !== undefined) set.integratorName = patch.integratorName;
+    if (patch.writeRateLimitPerMinute !== undefined)
+      set.writeRateLimitPerMinute = patch.writeRateLimitPerMinute;
     const [row] = await this.db.update(connections).set(set).where(eq(connections.id, id)).returning();
     return row ? toConnection(row) : undefined;
   }

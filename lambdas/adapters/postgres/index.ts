@@ -1,9 +1,12 @@
+import type { CatalogRepository } from '../../ports/catalog';
 import type { ConnectionRepository, InventoryRepository, JobRepository } from '../../ports/repositories';
+import { PostgresCatalogRepository } from './catalog-repository';
 import { PostgresConnectionRepository } from './connection-repository';
 import type { Database } from './database';
 import { PostgresInventoryRepository } from './inventory-repository';
 import { PostgresJobRepository } from './job-repository';
 
+export { PostgresCatalogRepository } from './catalog-repository';
 export { PostgresConnectionRepository } from './connection-repository';
 export { retryWhileResuming, withResumeRetry } from './data-api-retry';
 export type { DataApiTarget, Database, DatabaseHandle } from './database';
@@ -15,6 +18,7 @@ export interface PostgresRepositories {
   connections: ConnectionRepository;
   jobs: JobRepository;
   inventory: InventoryRepository;
+  catalog: CatalogRepository;
 }
 
 export function createRepositories(db: Database): PostgresRepositories {
@@ -22,5 +26,6 @@ export function createRepositories(db: Database): PostgresRepositories {
     connections: new PostgresConnectionRepository(db),
     jobs: new PostgresJobRepository(db),
     inventory: new PostgresInventoryRepository(db),
+    catalog: new PostgresCatalogRepository(db),
   };
 }

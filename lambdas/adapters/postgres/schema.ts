@@ -168,6 +168,86 @@ export const inventoryItemHistory = pgTable(
   ],
 );
 
+/** The seller's catalog per connection (the seed's ProductVariant): what Trendyol should show. */
+export const productVariant = pgTable(
+  'product_variant',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    barcode: text('barcode').notNull(),
+    quantity: integer('quantity'),
+    salePrice: money('sale_price'),
+    listPrice: money('list_price'),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.barcode] })],
+);
+
+/** Catalog/guard settings per connection (keys never written take their documented defaults). */
+export const connectionSettings = pgTable('connection_settings', {
+  connectionId: text('connection_id')
+    .primaryKey()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
+  /** Last barcode the drift reconciliation read back; the next run continues after it. */
+  reconcileAfter: text('reconcile_after'),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/** Price values kept back per barcode: by the price guard (until approved) or the per-barcode budget. */
+export const inventoryHold = pgTable(
+  'inventory_hold',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    barcode: text('barcode').notNull(),
+    salePrice: money('sale_price'),
+    listPrice: money('list_price'),
+    reason: text('reason').notNull(),
+    message: text('message').notNull(),
+    referenceSalePrice: money('reference_sale_price'),
+    retryAt: ts('retry_at'),
+    heldAt: ts('held_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.barcode] })],
+);
+
+/** Recent price sends per barcode (epoch ms, newest 30 kept) for Trendyol's 30-per-minute rule. */
+export const priceSend = pgTable(
+  'price_send',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    barcode: text('barcode').notNull(),
+    sentAt: jsonb('sent_at').$type<number[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.barcode] })],
+);
+
+/** Live values read back from Trendyol that differ from what it confirmed. */
+export const inventoryDrift = pgTable(
+  'inventory_drift',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    barcode: text('barcode').notNull(),
+    kind: text('kind').notNull(),
+    confirmedQuantity: integer('confirmed_quantity'),
+    confirmedSalePrice: money('confirmed_sale_price'),
+    confirmedListPrice: money('confirmed_list_price'),
+    liveQuantity: integer('live_quantity'),
+    liveSalePrice: money('live_sale_price'),
+    liveListPrice: money('live_list_price'),
+    action: text('action').notNull(),
+    detectedAt: ts('detected_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.barcode] })],
+);
+
 export const schema = {
   jobSeq,
   connections,
@@ -176,5 +256,10 @@ export const schema = {
   inventoryConfirmedState,
   inventoryIntent,
   inventoryItemHistory,
+  productVariant,
+  connectionSettings,
+  inventoryHold,
+  priceSend,
+  inventoryDrift,
 };
 export type Schema = typeof schema;

@@ -1,0 +1,243 @@
+import { z } from 'zod';
+import { normalizeBarcode } from '../domain/barcode';
+import {
+  DEFAULT_PAGE_LIMIT,
+  decodeCursor,
+  encodeCursor,
+  MAX_PAGE_LIMIT,
+  type ProductVariant,
+  parseCatalogUpsert,
+  strictIssues,
+} from '../domain/catalog';
+import type { InventoryItem } from '../domain/inventory-item';
+import { centsToJsonNumber } from '../domain/money';
+import { ValidationError } from '../domain/validation-error';
+import type { DriftRecord, StoredHold } from '../ports/catalog';
+import { requireConnection } from './connections';
+import { type PushDeps, pushItems } from './push-inventory';
+
+export type CatalogDeps = Pick<PushDeps, 'catalog' | 'connections' | 'clock'>;
+
+const price = (cents: number | null) => (cents === null ? null : Number(centsToJsonNumber(cents)));
+
+/** A variant as the API shows it: prices as decimal numbers (rendered from kuruş, never computed). */
+export function toVariantView(v: ProductVariant) {
+  return {
+    barcode: v.barcode,
+    quantity: v.quantity,
+    salePrice: price(v.salePrice),
+    listPrice: price(v.listPrice),
+    updatedAt: v.updatedAt,
+  };
+}
+
+function toHoldView(h: StoredHold) {
+  return {
+    barcode: h.barcode,
+    reason: h.reason,
+    message: h.message,
+    salePrice: price(h.salePrice),
+    listPrice: price(h.listPrice),
+    referenceSalePrice: price(h.referenceSalePrice),
+    retryAt: h.retryAt,
+    heldAt: h.heldAt,
+  };
+}
+
+/**
+ * `PUT /v1/catalog/variants`: bulk-upserts up to 50,000 variants with the push's validation. A
+ * variant giving only one price must keep listPrice ≥ salePrice against the stored row.
+ * @throws ValidationError (400) for bad input, before anything is written; 404 unknown connection.
+ */
+export async function upsertCatalogVariants(deps: CatalogDeps, body: unknown) {
+  const request = parseCatalogUpsert(body);
+  const connection = await requireConnection(deps, request.connectionId);
+  const partial = request.variants.filter((v) => (v.salePrice === undefined) !== (v.listPrice === undefined));
+  if (partial.length > 0) {
+    const stored = await deps.catalog.getVariants(
+      connection.id,
+      partial.map((v) => v.barcode),
+    );
+    const issues = partial.flatMap((v) => {
+      const row = stored.get(v.barcode);
+      const sale = v.salePrice ?? row?.salePrice ?? null;
+      const list = v.listPrice ?? row?.listPrice ?? null;
+      return sale !== null && list !== null && list < sale
+        ? [
+            {
+              path: `variants.${v.barcode}`,
+              message: `would leave listPrice below salePrice for barcode ${v.barcode}`,
+            },
+          ]
+        : [];
+    });
+    if (issues.length > 0)
+      throw new ValidationError(
+        'The catalog upsert would break listPrice ≥ salePrice.',
+        issues.slice(0, 100),
+      );
+  }
+  const upsertedCount = await deps.catalog.upsertVariants(connection.id, request.variants, deps.clock.now());
+  return {
+    ok: true as const,
+    connectionId: connection.id,
+    receivedCount: (body as { variants: unknown[] }).variants.length,
+    coalescedCount: request.variants.length,
+    upsertedCount,
+    unchangedCount: request.variants.length - upsertedCount,
+  };
+}
+
+const pageQuerySchema = z
+  .object({
+    connectionId: z.string({ error: 'is required' }).trim().min(1, 'must not be blank'),
+    barcode: z.string().transform(normalizeBarcode).optional(),
+    limit: z.coerce
+      .number({ error: 'must be an integer' })
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .max(MAX_PAGE_LIMIT, `must be at most ${MAX_PAGE_LIMIT}`)
+      .optional(),
+    cursor: z.string().min(1, 'must not be blank').optional(),
+  })
+  .strict();
+
+const heldQuerySchema = pageQuerySchema.extend({
+  kind: z.enum(['guard', 'budget'], { error: 'must be "guard" or "budget"' }).optional(),
+});
+
+function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string | undefined>): z.infer<T> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw new ValidationError('The query is invalid.', strictIssues(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * `GET /v1/catalog/variants?connectionId=…[&barcode=…][&limit=…][&cursor=…]` → `{items, nextCursor}`.
+ * Pages in barcode order; `nextCursor` is null on the last page and is passed back as `cursor`.
+ */
+export async function listCatalogVariants(deps: CatalogDeps, query: Record<string, string | undefined>) {
+  const q = parseQuery(pageQuerySchema, query);
+  const connection = await requireConnection(deps, q.connectionId);
+  const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
+  const rows = await deps.catalog.listVariants(connection.id, {
+    after: q.cursor !== undefined ? decodeCursor(q.cursor) : null,
+    ...(q.barcode !== undefined && { barcode: q.barcode }),
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toVariantView),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.barcode) : null,
+  };
+}
+
+/** `GET /v1/inventory/held?connectionId=…[&kind=guard|budget]` → `{items, nextCursor}` (paged like the catalog). */
+export async function listHeld(deps: CatalogDeps, query: Record<string, string | undefined>) {
+  const q = parseQuery(heldQuerySchema, query);
+  const connection = await requireConnection(deps, q.connectionId);
+  const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
+  const rows = await deps.catalog.listHolds(connection.id, {
+    after: q.cursor !== undefined ? decodeCursor(q.cursor) : null,
+    ...(q.kind !== undefined && { kind: q.kind }),
+    ...(q.barcode !== undefined && { barcodes: [q.barcode] }),
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toHoldView),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.barcode) : null,
+  };
+}
+
+const approveSchema = z
+  .object({
+    connectionId: z.string({ error: 'must be a string' }).trim().min(1, 'must not be blank'),
+    barcodes: z
+      .array(
+        z
+          .string({ error: 'must be a string' })
+          .transform(normalizeBarcode)
+          .refine((b) => b.length > 0, 'must not be blank'),
+        { error: 'must be an array' },
+      )
+      .min(1, 'must contain at least one barcode')
+      .max(MAX_PAGE_LIMIT, `must contain at most ${MAX_PAGE_LIMIT} barcodes`),
+  })
+  .strict();
+
+/**
+ * `POST /v1/inventory/held/approve {connectionId, barcodes}`: sends the prices the price guard held for
+ * these barcodes (the budget still applies). Answers the push response plus `approvedCount` and
+ * `notHeld` (barcodes without a held price).
+ */
+export async function approveHeld(deps: PushDeps, body: unknown) {
+  const parsed = approveSchema.safeParse(body);
+  if (!parsed.success) throw new ValidationError('The approval is invalid.', strictIssues(parsed.error));
+  const connection = await requireConnection(deps, parsed.data.connectionId);
+  const holds = await deps.catalog.listHolds(connection.id, {
+    kind: 'guard',
+    barcodes: parsed.data.barcodes,
+    after: null,
+    limit: parsed.data.barcodes.length,
+  });
+  const held = new Set(holds.map((h) => h.barcode));
+  const items: InventoryItem[] = holds.map((h) => ({
+    barcode: h.barcode,
+    ...(h.salePrice !== null && { salePrice: h.salePrice }),
+    ...(h.listPrice !== null && { listPrice: h.listPrice }),
+  }));
+  const notHeld = [...new Set(parsed.data.barcodes)].filter((b) => !held.has(b));
+  if (items.length === 0) {
+    return { httpStatus: 200, body: { ok: true as const, approvedCount: 0, notHeld } };
+  }
+  const result = await pushItems(
+    deps,
+    connection,
+    items,
+    { dryRun: false, force: false, forceWrite: false },
+    { skipPriceGuard: true },
+  );
+  return { httpStatus: result.httpStatus, body: { ...result.body, approvedCount: items.length, notHeld } };
+}
+
+const driftQuerySchema = pageQuerySchema.omit({ barcode: true });
+
+function toDriftView(d: DriftRecord) {
+  const values = (v: DriftRecord['live']) => ({
+    quantity: v.quantity,
+    salePrice: price(v.salePrice),
+    listPrice: price(v.listPrice),
+  });
+  return {
+    barcode: d.barcode,
+    kind: d.kind,
+    action: d.action,
+    confirmed: values(d.confirmed),
+    live: values(d.live),
+    detectedAt: d.detectedAt,
+  };
+}
+
+/**
+ * `GET /v1/inventory/drift?connectionId=…` → `{items, nextCursor}`: live values that differ from what
+ * Trendyol confirmed, found by the last reconciliation of each barcode (paged like the catalog).
+ */
+export async function listDrift(deps: CatalogDeps, query: Record<string, string | undefined>) {
+  const q = parseQuery(driftQuerySchema, query);
+  const connection = await requireConnection(deps, q.connectionId);
+  const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
+  const rows = await deps.catalog.listDrift(
+    connection.id,
+    q.cursor !== undefined ? decodeCursor(q.cursor) : null,
+    limit + 1,
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toDriftView),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.barcode) : null,
+  };
+}
