@@ -2,7 +2,26 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { getContainer } from './container';
+import type { FunctionName } from '../config/contracts';
+import { COMPOSERS, type FunctionDeps } from './functions';
+import { onceSucceeded } from './lazy';
+import type { MetricsSink } from './observability';
+import { awsPlatform, type Platform } from './platform';
+
+/**
+ * A Lambda function's dependencies: its own composition over the AWS platform, from `process.env`
+ * parsed against its contract. Building starts at cold start (init), so a misconfigured function
+ * fails its first invocation with a message naming itself and the variable; a failure is not cached.
+ */
+export function lambdaDeps<F extends FunctionName>(
+  name: F,
+  platform: Platform = awsPlatform(process.env),
+): () => Promise<FunctionDeps[F]> {
+  const resolve = onceSucceeded(() => COMPOSERS[name](process.env, platform));
+  // Started now, awaited by the first invocation; the error (if any) is reported there.
+  resolve().catch(() => undefined);
+  return resolve;
+}
 
 const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'eci' });
 
@@ -10,12 +29,17 @@ const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 
  * Wraps a Lambda entry point with what every function needs on AWS: an X-Ray segment per invocation
  * (Powertools tracer) and the invocation's metrics flushed as EMF at the end, even on failure.
  */
-export function lambdaEntry<E, R>(run: (event: E, context: Context) => Promise<R>) {
+export function lambdaEntry<E, R>(
+  resolveDeps: () => Promise<{ metrics: MetricsSink }>,
+  run: (event: E, context: Context) => Promise<R>,
+) {
+  const flush = async () => {
+    // Nothing was recorded when the composition itself failed; its error is the invocation's error.
+    const deps = await resolveDeps().catch(() => undefined);
+    deps?.metrics.flush();
+  };
   return middy<E, R>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use({
-      after: async () => (await getContainer()).metrics.flush(),
-      onError: async () => (await getContainer()).metrics.flush(),
-    })
+    .use({ after: flush, onError: flush })
     .handler(run);
 }

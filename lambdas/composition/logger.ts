@@ -1,6 +1,6 @@
-import { appendFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 
+/** What handlers and compositions log through: structured lines, extra fields redacted. */
 export interface AppLogger {
   info(message: string, extra?: Record<string, unknown>): void;
   warn(message: string, extra?: Record<string, unknown>): void;
@@ -10,6 +10,7 @@ export interface AppLogger {
 /** Keys whose values must never reach a log line, whatever a caller passes. */
 const SECRET_KEYS = /^(apikey|apisecret|authorization|password|secret|x-api-key)$/i;
 
+/** A copy of `value` with every secret-looking key's value replaced by `[redacted]` (6 levels deep). */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
@@ -20,24 +21,11 @@ export function redact(value: unknown, depth = 0): unknown {
 }
 
 /**
- * On Lambda: Powertools' structured logger. Locally (`ECI_LOG_FILE`): the same JSON lines appended to
- * a file, so `npm start` keeps the terminal readable and the proof can quote the lines of a job.
+ * Powertools' structured logger (JSON lines to stdout, which Lambda ships to the function's log
+ * group). The local runtime's file logger lives in `local/runtime/file-logger.ts`.
  */
-export function createLogger(env: Readonly<Record<string, string | undefined>>, service = 'eci'): AppLogger {
-  const file = env.ECI_LOG_FILE;
-  if (file) {
-    const write = (level: string, message: string, extra?: Record<string, unknown>) =>
-      appendFileSync(
-        file,
-        `${JSON.stringify({ level, message, service, timestamp: new Date().toISOString(), ...(redact(extra) as object) })}\n`,
-      );
-    return {
-      info: (m, e) => write('INFO', m, e),
-      warn: (m, e) => write('WARN', m, e),
-      error: (m, e) => write('ERROR', m, e),
-    };
-  }
-  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? service });
+export function createLogger(serviceName = 'eci'): AppLogger {
+  const logger = new Logger({ serviceName });
   return {
     info: (m, e) => logger.info(m, (redact(e) ?? {}) as Record<string, unknown>),
     warn: (m, e) => logger.warn(m, (redact(e) ?? {}) as Record<string, unknown>),

@@ -27,8 +27,3 @@ export function decideWriteGate(input: WriteGateInput): WriteGate {
   const note = input.dryRun ? DRY_RUN_NOTE : forceWriteEffective ? undefined : WRITES_DISABLED_NOTE;
   return { ...input, forceWriteEffective, writeEnabled, ...(note && { note }) };
 }
-
-/** Reads a boolean environment flag: "true"/"1"/"yes"/"on" (any case) is on, anything else off. */
-export function envFlag(value: string | undefined): boolean {
-  return /^(true|1|yes|on)$/i.test((value ?? '').trim());
-}

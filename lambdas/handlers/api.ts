@@ -1,10 +1,12 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { getContainer } from '../composition/container';
-import { lambdaEntry } from '../composition/lambda-entry';
+import { lambdaDeps, lambdaEntry } from '../composition/lambda-entry';
 import { createLogger } from '../composition/logger';
 import { createApiHandler } from './api-app';
 
-const api = createApiHandler(getContainer, createLogger(process.env));
+const deps = lambdaDeps('Api');
+const api = createApiHandler(deps, createLogger(process.env.POWERTOOLS_SERVICE_NAME));
 
 /** API Gateway → this function: thin, everything else lives in use cases. */
-export const handler = lambdaEntry((event: APIGatewayProxyEvent, context: Context) => api(event, context));
+export const handler = lambdaEntry(deps, (event: APIGatewayProxyEvent, context: Context) =>
+  api(event, context),
+);

@@ -1,11 +1,12 @@
-import { createDatabase, databaseConfigFromEnv } from '../adapters/postgres/database';
+import { COMPOSERS } from '../composition/functions';
+import { awsPlatform } from '../composition/platform';
 
 /**
  * Run by a CDK Trigger on every deploy whose bundle changed: applies the committed SQL migrations
  * through the Data API (retrying while a scaled-to-zero cluster resumes). A failure fails the deploy.
  */
 export const handler = async () => {
-  const database = createDatabase(databaseConfigFromEnv(process.env));
+  const { database } = COMPOSERS.Migrate(process.env, awsPlatform(process.env));
   try {
     await database.migrate();
     return { ok: true };

@@ -1,13 +1,14 @@
 import type { Context, SQSEvent } from 'aws-lambda';
-import { getContainer } from '../composition/container';
-import { lambdaEntry } from '../composition/lambda-entry';
+import { lambdaDeps, lambdaEntry } from '../composition/lambda-entry';
 import { createPushConsumer } from './push-consumer-app';
 
+const deps = lambdaDeps('PushConsumer');
+
 /** SQS FIFO event source → this function (batch ≤ 10, ReportBatchItemFailures). */
-export const handler = lambdaEntry(async (event: SQSEvent, context: Context) => {
-  const container = await getContainer();
-  return createPushConsumer(async () => container, container.logger, {
-    maxReceiveCount: container.maxReceiveCount,
-    ...(container.idempotency && { idempotency: container.idempotency }),
+export const handler = lambdaEntry(deps, async (event: SQSEvent, context: Context) => {
+  const d = await deps();
+  return createPushConsumer(async () => d, d.logger, {
+    maxReceiveCount: d.maxReceiveCount,
+    idempotency: d.idempotency,
   })(event, context);
 });

@@ -13,6 +13,13 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import {
+  CONTRACTS,
+  ENV,
+  type FunctionName,
+  TABLE_ROLES,
+  type TableRole,
+} from '../../lambdas/config/index.js';
 import type { StageConfig } from '../config/stage-config.js';
 
 /** Repository root, resolved from this file so synth works from any working directory. */
@@ -27,6 +34,26 @@ const ESM_REQUIRE_BANNER =
   "import { createRequire as __eciCreateRequire } from 'node:module';" +
   'const require = __eciCreateRequire(import.meta.url);';
 
+/**
+ * The esbuild settings every ECI function is bundled with (exported so the bundle test builds exactly
+ * what `cdk synth` builds): minified ESM for the runtime's Node version, source maps without sources,
+ * every dependency bundled.
+ */
+export function lambdaBundling(runtime: lambda.Runtime = lambda.Runtime.NODEJS_24_X) {
+  return {
+    format: nodejs.OutputFormat.ESM,
+    target: `node${nodeMajor(runtime)}`,
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    // The SDK is bundled too: the versions pinned in package-lock are the ones tested, not
+    // whatever the Lambda runtime happens to ship this month.
+    externalModules: [] as string[],
+    banner: ESM_REQUIRE_BANNER,
+  } satisfies nodejs.BundlingOptions;
+}
+
 /** Access a function needs on a DynamoDB table. */
 export type TableAccess = 'read' | 'readWrite';
 
@@ -36,8 +63,12 @@ export type SecretAccess = 'read' | 'manage';
 export interface EciFunctionProps {
   /** Stage whose settings (log level, retention, name) the function follows. */
   readonly stage: StageConfig;
-  /** File name of the handler under `lambdas/handlers/`, e.g. `api.ts`. */
-  readonly entry: string;
+  /**
+   * The function's configuration contract (`lambdas/config/contracts.ts`): it names the handler entry
+   * under `lambdas/handlers/` and the exact environment the function gets; synth fails if the `bind*`
+   * calls set a different set of variables.
+   */
+  readonly contract: FunctionName;
   /** What the function is for; shown in the console and in alarms. */
   readonly description: string;
   /**
@@ -78,11 +109,14 @@ export class EciFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  readonly contract: FunctionName;
   private readonly boundEnv = new Set<string>();
 
   constructor(scope: Construct, id: string, props: EciFunctionProps) {
     super(scope, id);
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
+    this.contract = props.contract;
+    const contract = CONTRACTS[props.contract];
     if (runtime.family !== lambda.RuntimeFamily.NODEJS || nodeMajor(runtime) < 22) {
       throw new Error(`${id}: runtime ${runtime.name} is not Node.js 22 or newer`);
     }
@@ -106,7 +140,7 @@ export class EciFunction extends Construct {
     );
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: resolveEntry(this, props.entry),
+      entry: resolveEntry(this, contract.entry),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
@@ -121,25 +155,31 @@ export class EciFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
       bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: `node${nodeMajor(runtime)}`,
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // The SDK is bundled too: the versions pinned in package-lock are the ones tested, not
-        // whatever the Lambda runtime happens to ship this month.
-        externalModules: [],
-        banner: ESM_REQUIRE_BANNER,
+        ...lambdaBundling(runtime),
         forceDockerBundling: false,
         commandHooks: props.commandHooks,
       },
-      environment: {
-        ECI_STAGE: props.stage.name,
-        POWERTOOLS_SERVICE_NAME: 'eci',
-        POWERTOOLS_METRICS_NAMESPACE: 'ECI',
-        POWERTOOLS_LOG_LEVEL: props.stage.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
+    });
+    this.addEnv(ENV.ECI_FUNCTION, props.contract);
+    this.addEnv(ENV.ECI_STAGE, props.stage.name);
+    this.addEnv(ENV.POWERTOOLS_SERVICE_NAME, 'eci');
+    this.addEnv(ENV.POWERTOOLS_METRICS_NAMESPACE, 'ECI');
+    this.addEnv(ENV.POWERTOOLS_LOG_LEVEL, props.stage.logLevel);
+    this.addEnv(ENV.NODE_OPTIONS, '--enable-source-maps');
+
+    // The environment must be exactly the contract's: a missing variable fails the function on AWS,
+    // an extra one is a resource it may reach without its code declaring it.
+    this.node.addValidation({
+      validate: () => {
+        const declared = new Set(contract.variables);
+        return [
+          ...contract.variables
+            .filter((name) => !this.boundEnv.has(name))
+            .map((name) => `${props.contract}: ${name} is in its contract but no bind*/setEnv call sets it`),
+          ...[...this.boundEnv]
+            .filter((name) => !declared.has(name))
+            .map((name) => `${props.contract}: ${name} is set but its contract does not declare it`),
+        ];
       },
     });
 
@@ -157,40 +197,43 @@ export class EciFunction extends Construct {
   }
 
   /** Sets a plain configuration variable (no permission implied). */
-  setEnv(name: string, value: string): this {
+  setEnv(name: (typeof ENV)[keyof typeof ENV], value: string): this {
     this.addEnv(name, value);
     return this;
   }
 
   /** `PUSH_QUEUE_URL` + permission to send to it (and to use its key, if any). */
-  bindQueueSend(queue: IQueue, envName = 'PUSH_QUEUE_URL'): this {
-    this.addEnv(envName, queue.queueUrl);
+  bindQueueSend(queue: IQueue): this {
+    this.addEnv(ENV.PUSH_QUEUE_URL, queue.queueUrl);
     queue.grantSendMessages(this.function);
     return this;
   }
 
   /**
-   * `PUSH_QUEUE_URL` + an event source mapping on that queue (which grants receive/delete/visibility).
+   * An event source mapping on the queue (which grants receive/delete/visibility). No variable: Lambda
+   * delivers the messages, the consumer never addresses the queue itself.
    */
-  bindQueueConsume(queue: IQueue, options: SqsEventSourceProps, envName = 'PUSH_QUEUE_URL'): this {
-    this.addEnv(envName, queue.queueUrl);
+  bindQueueConsume(queue: IQueue, options: SqsEventSourceProps): this {
     this.function.addEventSource(new SqsEventSource(queue, options));
     return this;
   }
 
   /** `DB_CLUSTER_ARN`, `DB_SECRET_ARN`, `DB_NAME` + Data API access and read of the credentials. */
   bindDatabase(cluster: DatabaseCluster, secret: ISecret, databaseName: string): this {
-    this.addEnv('DB_CLUSTER_ARN', cluster.clusterArn);
-    this.addEnv('DB_SECRET_ARN', secret.secretArn);
-    this.addEnv('DB_NAME', databaseName);
+    this.addEnv(ENV.DB_CLUSTER_ARN, cluster.clusterArn);
+    this.addEnv(ENV.DB_SECRET_ARN, secret.secretArn);
+    this.addEnv(ENV.DB_NAME, databaseName);
     cluster.grantDataApiAccess(this.function);
     secret.grantRead(this.function);
     return this;
   }
 
-  /** `<envName>` = table name + item-level read or read/write (no table management, no scans of other tables). */
-  bindTable(envName: string, table: ITable, access: TableAccess): this {
-    this.addEnv(envName, table.tableName);
+  /**
+   * The table's name in the variable of its role (`TABLE_ROLES`: shortLived → DEDUP_TABLE_NAME,
+   * idempotency → IDEMPOTENCY_TABLE_NAME) + item-level read or read/write (no table management).
+   */
+  bindTable(role: TableRole, table: ITable, access: TableAccess): this {
+    this.addEnv(TABLE_ROLES[role].envName, table.tableName);
     if (access === 'read') table.grantReadData(this.function);
     else table.grantReadWriteData(this.function);
     return this;
@@ -202,7 +245,7 @@ export class EciFunction extends Construct {
    */
   bindConnectionSecrets(prefix: string, access: SecretAccess): this {
     if (!prefix.endsWith('/')) throw new Error(`secret prefix must end with "/": ${prefix}`);
-    this.addEnv('CONNECTION_SECRET_PREFIX', prefix);
+    this.addEnv(ENV.CONNECTION_SECRET_PREFIX, prefix);
     const read = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
     const manage = [
       'secretsmanager:CreateSecret',
@@ -235,7 +278,7 @@ export class EciFunction extends Construct {
 
   /** `CONFIRMATION_STATE_MACHINE_ARN` + permission to start executions of that machine only. */
   bindStateMachineStart(stateMachine: IStateMachine): this {
-    this.addEnv('CONFIRMATION_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    this.addEnv(ENV.CONFIRMATION_STATE_MACHINE_ARN, stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(this.function);
     return this;
   }

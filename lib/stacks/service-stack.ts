@@ -8,24 +8,30 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import {
+  API_TIMEOUT_SECONDS,
+  CONSUMER_BATCH_SIZE,
+  CONSUMER_TIMEOUT_SECONDS,
+  connectionSecretPrefix,
+  ENV,
+  type FunctionName,
+  MAX_RECEIVE_COUNT,
+  VISIBILITY_TIMEOUT_FACTOR,
+} from '../../lambdas/config/index.js';
 import type { StageConfig } from '../config/stage-config.js';
 import { ConfirmationWorkflow } from '../constructs/confirmation-workflow.js';
 import { EciFunction } from '../constructs/eci-function.js';
 import { Observability } from '../constructs/observability.js';
 
+// Shared with the functions; their one home is lambdas/config/shared.ts.
+export {
+  CONSUMER_BATCH_SIZE,
+  connectionSecretPrefix,
+  MAX_RECEIVE_COUNT,
+} from '../../lambdas/config/index.js';
+
 /** Consumer timeout; the push queue's visibility timeout is derived from it (AWS: ≥ 6×). */
-export const CONSUMER_TIMEOUT = Duration.seconds(60);
-
-/** Redeliveries before a chunk lands in the DLQ. */
-export const MAX_RECEIVE_COUNT = 5;
-
-/** Messages per consumer invocation (FIFO event source mappings allow at most 10). */
-export const CONSUMER_BATCH_SIZE = 10;
-
-/** Secrets Manager name prefix of connection credentials for a stage. */
-export function connectionSecretPrefix(stage: string): string {
-  return `eci/${stage}/connections/`;
-}
+export const CONSUMER_TIMEOUT = Duration.seconds(CONSUMER_TIMEOUT_SECONDS);
 
 export interface ServiceStackProps extends StackProps {
   readonly stage: StageConfig;
@@ -70,7 +76,7 @@ export class ServiceStack extends Stack {
       fifo: true,
       // The producer sets the dedup id (the chunk body hash) itself; reverts are routed around it.
       contentBasedDeduplication: false,
-      visibilityTimeout: Duration.seconds(CONSUMER_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(CONSUMER_TIMEOUT.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
       retentionPeriod: Duration.days(4),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -78,23 +84,25 @@ export class ServiceStack extends Stack {
       removalPolicy: stage.removalPolicy,
     });
 
-    const fn = (id: string, entry: string, description: string, timeout: Duration, memorySize = 512) =>
-      new EciFunction(this, id, { stage, entry, description, timeout, memorySize })
-        .setEnv('TRENDYOL_WRITE_ENABLED', String(stage.writeEnabled))
-        .setEnv('TRENDYOL_FORCE_WRITE_ALLOWED', String(stage.forceWriteAllowed))
-        .setEnv('ALLOW_CUSTOM_BASE_URL', String(stage.allowCustomBaseUrl))
-        .setEnv('CATALOG_SYNC_RATE_MINUTES', String(stage.catalogSyncRateMinutes))
-        .bindDatabase(props.cluster, props.databaseSecret, props.databaseName);
+    // Every function gets the database; everything else is bound per function, exactly as its
+    // configuration contract (lambdas/config/contracts.ts) declares — the construct checks at synth.
+    const fn = (contract: FunctionName, description: string, timeout: Duration, memorySize = 512) =>
+      new EciFunction(this, contract, { stage, contract, description, timeout, memorySize }).bindDatabase(
+        props.cluster,
+        props.databaseSecret,
+        props.databaseName,
+      );
+    const writeGate = (f: EciFunction) =>
+      f
+        .setEnv(ENV.TRENDYOL_WRITE_ENABLED, String(stage.writeEnabled))
+        .setEnv(ENV.TRENDYOL_FORCE_WRITE_ALLOWED, String(stage.forceWriteAllowed));
 
     const pollBatch = fn(
       'PollBatch',
-      'poll-batch.ts',
       'Polls one Trendyol batch and records what Trendyol confirmed',
       // It short-polls Trendyol for a few seconds inside one invocation (cheaper than transitions).
       Duration.seconds(60),
-    )
-      .bindTable('IDEMPOTENCY_TABLE_NAME', props.idempotencyTable, 'readWrite')
-      .bindConnectionSecrets(secretPrefix, 'read');
+    ).bindConnectionSecrets(secretPrefix, 'read');
 
     this.workflow = new ConfirmationWorkflow(this, 'Confirmation', {
       pollFunction: pollBatch.function,
@@ -102,19 +110,15 @@ export class ServiceStack extends Stack {
       removalPolicy: stage.removalPolicy,
     });
 
-    const api = fn('Api', 'api.ts', 'ECI HTTP API', Duration.seconds(29))
+    const api = writeGate(fn('Api', 'ECI HTTP API', Duration.seconds(API_TIMEOUT_SECONDS)))
+      .setEnv(ENV.ALLOW_CUSTOM_BASE_URL, String(stage.allowCustomBaseUrl))
       .bindQueueSend(this.queue)
-      .bindTable('DEDUP_TABLE_NAME', props.dedupTable, 'readWrite')
+      .bindTable('shortLived', props.dedupTable, 'readWrite')
       .bindConnectionSecrets(secretPrefix, 'manage');
 
-    const pushConsumer = fn(
-      'PushConsumer',
-      'push-consumer.ts',
-      'Sends queued chunks to Trendyol',
-      CONSUMER_TIMEOUT,
-    )
-      .bindTable('DEDUP_TABLE_NAME', props.dedupTable, 'readWrite')
-      .bindTable('IDEMPOTENCY_TABLE_NAME', props.idempotencyTable, 'readWrite')
+    const pushConsumer = writeGate(fn('PushConsumer', 'Sends queued chunks to Trendyol', CONSUMER_TIMEOUT))
+      .bindTable('shortLived', props.dedupTable, 'readWrite')
+      .bindTable('idempotency', props.idempotencyTable, 'readWrite')
       .bindConnectionSecrets(secretPrefix, 'read')
       .bindStateMachineStart(this.workflow.stateMachine)
       .bindQueueConsume(this.queue, {
@@ -123,25 +127,20 @@ export class ServiceStack extends Stack {
         maxConcurrency: stage.consumerMaxConcurrency,
       });
 
-    const catalogSync = fn(
-      'CatalogSync',
-      'catalog-sync.ts',
-      'Pushes what changed in the catalog on a schedule',
-      Duration.minutes(5),
+    const catalogSync = writeGate(
+      fn('CatalogSync', 'Pushes what changed in the catalog on a schedule', Duration.minutes(5)),
     )
       .bindQueueSend(this.queue)
-      .bindTable('DEDUP_TABLE_NAME', props.dedupTable, 'readWrite')
-      .bindConnectionSecrets(secretPrefix, 'read');
+      .bindTable('shortLived', props.dedupTable, 'readWrite');
 
     const releaseScheduled = fn(
       'ReleaseScheduled',
-      'release-scheduled.ts',
       'Enqueues deferred revert jobs whose 15-minute window has passed',
       Duration.seconds(60),
       256,
     )
       .bindQueueSend(this.queue)
-      .bindTable('DEDUP_TABLE_NAME', props.dedupTable, 'readWrite');
+      .bindTable('shortLived', props.dedupTable, 'readWrite');
 
     this.functions = { api, pushConsumer, pollBatch, catalogSync, releaseScheduled };
 

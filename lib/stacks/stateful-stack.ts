@@ -7,6 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
+import { TABLE_ROLES } from '../../lambdas/config/index.js';
 import type { StageConfig } from '../config/stage-config.js';
 import { EciFunction } from '../constructs/eci-function.js';
 
@@ -117,12 +118,12 @@ export class StatefulStack extends Stack {
       });
     }
 
-    this.dedupTable = this.table('DedupTable', 'pk', 'expiresAt', stage);
-    this.idempotencyTable = this.table('IdempotencyTable', 'id', 'expiration', stage);
+    this.dedupTable = this.table('DedupTable', TABLE_ROLES.shortLived, stage);
+    this.idempotencyTable = this.table('IdempotencyTable', TABLE_ROLES.idempotency, stage);
 
     this.migrateFunction = new EciFunction(this, 'Migrate', {
       stage,
-      entry: 'migrate.ts',
+      contract: 'Migrate',
       description: 'Applies the SQL migrations through the Data API on every deploy that changes them',
       timeout: Duration.minutes(5),
       memorySize: 256,
@@ -152,7 +153,11 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'IdempotencyTableName', { value: this.idempotencyTable.tableName });
   }
 
-  private table(id: string, partitionKey: string, ttlAttribute: string, stage: StageConfig): dynamodb.Table {
+  private table(
+    id: string,
+    { partitionKey, ttlAttribute }: { partitionKey: string; ttlAttribute: string },
+    stage: StageConfig,
+  ): dynamodb.Table {
     const table = new dynamodb.Table(this, id, {
       partitionKey: { name: partitionKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: ttlAttribute,

@@ -3,19 +3,33 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createDatabase } from '../../lambdas/adapters/postgres/database';
-import type { Container } from '../../lambdas/composition/container';
-import { createContainer, provideContainer } from '../../lambdas/composition/container';
+import type { DatabaseHandle } from '../../lambdas/adapters/postgres/database';
+import {
+  type ApiFunctionDeps,
+  type CatalogSyncFunctionDeps,
+  COMPOSERS,
+  type FunctionDeps,
+  type PollBatchFunctionDeps,
+  type PushConsumerFunctionDeps,
+  type ReleaseScheduledFunctionDeps,
+} from '../../lambdas/composition/functions';
+import type { AppLogger } from '../../lambdas/composition/logger';
+import { connectionSecretPrefix, MAX_RECEIVE_COUNT, TABLE_ROLES } from '../../lambdas/config';
 import { createApiHandler } from '../../lambdas/handlers/api-app';
 import { createPollBatchHandler } from '../../lambdas/handlers/poll-batch-app';
 import { createPushConsumer } from '../../lambdas/handlers/push-consumer-app';
+import type { Clock } from '../../lambdas/ports/clock';
 import { createConnection } from '../../lambdas/use-cases/connections';
 import type { PollInput } from '../../lambdas/use-cases/poll-batch';
 import { releaseScheduledJobs } from '../../lambdas/use-cases/release-scheduled';
 import { ensureShortLivedTable, localAwsClientConfig, startDynalite, startLocalSqs } from '../engines';
+import { createDatabase, databaseConfigFromEnv } from '../engines/database';
+import { LocalSecretStore } from '../engines/local-secret-store';
 import { createTrendyolSimulator } from '../simulator/simulator';
+import { createFileLogger } from './file-logger';
 import { startHttpGateway } from './http-gateway';
 import { LocalConfirmationWorkflow, type LocalExecution } from './local-confirmation-workflow';
+import { localEnvironment, localPlatform } from './local-platform';
 import { type ResumeReport, resumeUnfinishedWork } from './resume-unfinished-work';
 import { SqsEventSource } from './sqs-event-source';
 
@@ -24,7 +38,23 @@ export const DEMO_SELLER = { sellerId: 100001, apiKey: 'demo-key', apiSecret: 'd
 export const DEFAULT_API_KEY = 'eci-local-dev-key';
 const SHORT_LIVED_TABLE = 'eci-local-short-lived';
 const IDEMPOTENCY_TABLE = 'eci-local-idempotency';
-const MAX_RECEIVE_COUNT = 5;
+
+/** What tests may swap in under every function's composition. */
+export interface LocalOverrides {
+  clock?: Clock;
+  sleep?: (ms: number) => Promise<void>;
+  database?: DatabaseHandle;
+}
+
+/** Each running function's dependencies, built by its own composition (Migrate runs once at start). */
+export type LocalFunctions = { [F in Exclude<keyof FunctionDeps, 'Migrate'>]: FunctionDeps[F] };
+
+/** Every function's dependencies in one object, for tests and tools that reach into the stack. */
+export type LocalContainer = ApiFunctionDeps &
+  PushConsumerFunctionDeps &
+  PollBatchFunctionDeps &
+  CatalogSyncFunctionDeps &
+  ReleaseScheduledFunctionDeps;
 
 export interface LocalStackOptions {
   /** API port; 0 picks a free one. @default 3000 */
@@ -48,8 +78,8 @@ export interface LocalStackOptions {
   simulatorProcessingDelayMs?: number;
   /** Run the SQS event-source poller in the background; tests that inspect the queue turn it off. @default true */
   autoConsume?: boolean;
-  /** Extra container overrides (tests inject a clock, for instance). */
-  overrides?: Partial<Container>;
+  /** Engines swapped under every function (tests inject a clock or a sleep, for instance). */
+  overrides?: LocalOverrides;
 }
 
 export interface LocalStack {
@@ -57,7 +87,10 @@ export interface LocalStack {
   apiKey: string;
   demoConnectionId: string;
   simulator: Awaited<ReturnType<typeof createTrendyolSimulator>>;
-  container: Container;
+  /** Each function's dependencies, as its own composition built them. */
+  functions: LocalFunctions;
+  /** All functions' dependencies merged (they share the same engines). */
+  container: LocalContainer;
   workflow: LocalConfirmationWorkflow;
   eventSource: SqsEventSource;
   queueUrl: string;
@@ -102,48 +135,69 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     processingDelayMs: options.simulatorProcessingDelayMs ?? 1500,
   });
 
-  // The handlers read their configuration from the environment, exactly as on Lambda.
-  const env: Record<string, string | undefined> = {
-    ...process.env,
+  // The SDK clients of this process (the event-source poller, tools) reach the emulators through these.
+  for (const [key, value] of Object.entries({
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  })) {
+    process.env[key] = value;
+  }
+  const dynamoClient = new DynamoDBClient(localAwsClientConfig(dynamo.endpoint));
+  await ensureShortLivedTable(dynamoClient, SHORT_LIVED_TABLE, TABLE_ROLES.shortLived);
+  await ensureShortLivedTable(dynamoClient, IDEMPOTENCY_TABLE, TABLE_ROLES.idempotency);
+  const sqsClient = new SQSClient(localAwsClientConfig(sqs.endpoint));
+
+  // Every function reads its configuration from its own environment, built from its contract as on
+  // Lambda; the local platform maps what those values name to the in-process engines.
+  const values: Record<string, string> = {
+    ECI_STAGE: 'local',
+    POWERTOOLS_SERVICE_NAME: 'eci',
+    POWERTOOLS_METRICS_NAMESPACE: 'ECI',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    NODE_OPTIONS: '',
+    DB_CLUSTER_ARN: 'arn:aws:rds:us-east-1:000000000000:cluster:eci-local',
+    DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:eci/local/database',
+    DB_NAME: 'eci',
+    CONNECTION_SECRET_PREFIX: connectionSecretPrefix('local'),
     DEDUP_TABLE_NAME: SHORT_LIVED_TABLE,
     IDEMPOTENCY_TABLE_NAME: IDEMPOTENCY_TABLE,
     PUSH_QUEUE_URL: sqs.queueUrl,
-    PUSH_QUEUE_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
-    ECI_DATA_DIR: dataDir ?? '',
-    ECI_SECRETS_FILE: dataDir ? path.join(dataDir, 'secrets.json') : undefined,
-    ECI_LOG_FILE: logFile,
-    ECI_API_KEY: apiKey,
+    CONFIRMATION_STATE_MACHINE_ARN:
+      'arn:aws:states:us-east-1:000000000000:stateMachine:eci-local-confirmation',
     ALLOW_CUSTOM_BASE_URL: 'true',
     TRENDYOL_WRITE_ENABLED: String(options.writeEnabled ?? process.env.TRENDYOL_WRITE_ENABLED ?? 'false'),
     TRENDYOL_FORCE_WRITE_ALLOWED: String(
       options.forceWriteAllowed ?? process.env.TRENDYOL_FORCE_WRITE_ALLOWED ?? 'true',
     ),
   };
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith('AWS_') && value !== undefined) process.env[key] = value;
-  }
-  const dynamoClient = new DynamoDBClient(localAwsClientConfig(dynamo.endpoint));
-  await ensureShortLivedTable(dynamoClient, SHORT_LIVED_TABLE);
-  await ensureShortLivedTable(dynamoClient, IDEMPOTENCY_TABLE, {
-    partitionKey: 'id',
-    ttlAttribute: 'expiration',
-  });
+
+  // In-memory stacks (tests, bench) have no log file; keep their output to errors only.
+  const logger: AppLogger = logFile
+    ? createFileLogger(logFile)
+    : {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (message: string, extra?: Record<string, unknown>) => console.error(message, extra ?? ''),
+      };
+  const database =
+    options.overrides?.database ??
+    (options.inMemory
+      ? createDatabase({ kind: 'pglite' })
+      : createDatabase(databaseConfigFromEnv({ ...process.env, ECI_DATA_DIR: dataDir })));
 
   const definition = await loadConfirmationDefinition();
-  let container!: Container;
-  const pollHandler = createPollBatchHandler(async () => container);
+  let functions!: LocalFunctions;
+  const pollHandler = createPollBatchHandler(async () => functions.PollBatch);
   const pollTask = async (input: unknown) => pollHandler(input as PollInput);
   const workflow = new LocalConfirmationWorkflow({
     definition: definition as ConstructorParameters<typeof LocalConfirmationWorkflow>[0]['definition'],
     taskHandlers: { PollBatch: pollTask as never },
     ...(options.waitOverridesMs && { waitOverridesMs: options.waitOverridesMs }),
     onExecutionEnded: (execution: LocalExecution) =>
-      container.logger.info('confirmation execution ended', {
+      logger.info('confirmation execution ended', {
         jobId: execution.input.jobId,
         batchRequestId: execution.input.batchRequestId,
         status: execution.status,
@@ -151,32 +205,48 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(execution.error && { error: execution.error }),
       }),
   });
-  const inMemoryDatabase =
-    options.inMemory && !options.overrides?.database ? { database: createDatabase({ kind: 'pglite' }) } : {};
-  // In-memory stacks (tests, bench) have no log file; keep their output to errors only.
-  const quietLogger = logFile
-    ? {}
-    : {
-        logger: {
-          info: () => undefined,
-          warn: () => undefined,
-          error: (message: string, extra?: Record<string, unknown>) => console.error(message, extra ?? ''),
-        },
-      };
-  container = createContainer(env, { workflow, ...quietLogger, ...inMemoryDatabase, ...options.overrides });
-  await container.database.migrate();
-  provideContainer(container);
+
+  const platform = localPlatform({
+    database,
+    secrets: new LocalSecretStore(dataDir ? { filePath: path.join(dataDir, 'secrets.json') } : {}),
+    workflow,
+    logger,
+    dynamodb: dynamoClient,
+    sqs: sqsClient,
+    ...(options.overrides?.clock && { clock: options.overrides.clock }),
+    ...(options.overrides?.sleep && { sleep: options.overrides.sleep }),
+  });
+  const compose = <F extends keyof FunctionDeps>(name: F): FunctionDeps[F] =>
+    COMPOSERS[name](localEnvironment(name, values), platform);
+
+  // The deploy's migration trigger, locally: the Migrate function's composition, run before the API opens.
+  await compose('Migrate').database.migrate();
+  functions = {
+    Api: { ...compose('Api'), apiKey },
+    PushConsumer: compose('PushConsumer'),
+    PollBatch: compose('PollBatch'),
+    CatalogSync: compose('CatalogSync'),
+    ReleaseScheduled: compose('ReleaseScheduled'),
+  };
+  const container: LocalContainer = {
+    ...functions.CatalogSync,
+    ...functions.ReleaseScheduled,
+    ...functions.PollBatch,
+    ...functions.Api,
+    ...functions.PushConsumer,
+  };
+  const api = functions.Api;
 
   // First start: a connection bound to the built-in simulator, so the stack is usable at once. Later
   // starts keep it pointed at the simulator even when that one listens on another port now.
-  const existing = (await container.connections.list()).find((c) => c.name === DEMO_CONNECTION_NAME);
+  const existing = (await api.connections.list()).find((c) => c.name === DEMO_CONNECTION_NAME);
   if (existing && existing.baseUrl !== simulator.url) {
-    await container.connections.update(existing.id, { baseUrl: simulator.url }, container.clock.now());
+    await api.connections.update(existing.id, { baseUrl: simulator.url }, api.clock.now());
   }
   const demoConnectionId =
     existing?.id ??
     (
-      await createConnection(container, {
+      await createConnection(api, {
         type: 'trendyol',
         name: DEMO_CONNECTION_NAME,
         sellerId: DEMO_SELLER.sellerId,
@@ -186,27 +256,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         integratorName: 'ECI',
       })
     ).id;
-  const resumed = await resumeUnfinishedWork(container);
+  const resumed = await resumeUnfinishedWork({ jobs: api.jobs, queue: api.queue, workflow });
 
-  const logger = container.logger;
   const gateway = await startHttpGateway({
     port: options.port ?? 3000,
-    handler: createApiHandler(async () => container, logger),
+    handler: createApiHandler(async () => functions.Api, logger),
   });
-  const sqsClient = new SQSClient(localAwsClientConfig(sqs.endpoint));
   const eventSource = new SqsEventSource({
     client: sqsClient,
     queueUrl: sqs.queueUrl,
     queueArn: 'arn:aws:sqs:us-east-1:123456789012:eci-push.fifo',
-    handler: createPushConsumer(async () => container, logger, {
+    handler: createPushConsumer(async () => functions.PushConsumer, logger, {
       maxReceiveCount: MAX_RECEIVE_COUNT,
-      ...(container.idempotency && { idempotency: container.idempotency }),
+      idempotency: functions.PushConsumer.idempotency,
     }),
     onError: (error) => logger.error('event source error', { error: String(error) }),
   });
   if (options.autoConsume ?? true) eventSource.start();
   const release = async () => {
-    await releaseScheduledJobs(container).catch((error) =>
+    await releaseScheduledJobs(functions.ReleaseScheduled).catch((error) =>
       logger.error('release of scheduled jobs failed', { error: String(error) }),
     );
   };
@@ -241,6 +309,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     apiKey,
     demoConnectionId,
     simulator,
+    functions,
     container,
     workflow,
     eventSource,
@@ -259,7 +328,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await gateway.close();
       await eventSource.stop();
       await workflow.abortAll();
-      await container.database.close();
+      await database.close();
       await simulator.close();
       await sqs.close();
       await dynamo.close();

@@ -1,4 +1,6 @@
-import type { Container } from '../../lambdas/composition/container';
+import type { ChunkQueue } from '../../lambdas/ports/chunk-queue';
+import type { ConfirmationWorkflow } from '../../lambdas/ports/confirmation-workflow';
+import type { JobRepository } from '../../lambdas/ports/repositories';
 
 export interface ResumeReport {
   requeued: number;
@@ -12,9 +14,11 @@ export interface ResumeReport {
  * A resent job that Trendyol already took is resolved by the consumer (batch id kept, or the
  * 15-minute refusal path), never sent blindly twice.
  */
-export async function resumeUnfinishedWork(
-  container: Pick<Container, 'jobs' | 'queue' | 'workflow'>,
-): Promise<ResumeReport> {
+export async function resumeUnfinishedWork(container: {
+  jobs: JobRepository;
+  queue: ChunkQueue;
+  workflow: ConfirmationWorkflow;
+}): Promise<ResumeReport> {
   const unfinished = await container.jobs.listUnfinished(50_000);
   const toQueue = unfinished.filter((job) => job.status === 'queued' || job.status === 'running');
   await container.queue.send(

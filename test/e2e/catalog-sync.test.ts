@@ -74,11 +74,11 @@ describe('catalog sync', () => {
     const connectionId = stack.demoConnectionId;
     const push = await api.push(connectionId, [{ barcode: 'GATE-1', quantity: 3 }]);
     expect(push.status).toBe(202);
-    stack.container.writeEnabledEnv = false;
+    stack.functions.PushConsumer.writeEnabledEnv = false;
     try {
       await stack.settle();
     } finally {
-      stack.container.writeEnabledEnv = true;
+      stack.functions.PushConsumer.writeEnabledEnv = true;
     }
     expect((await api.get(`/v1/jobs/${push.body.jobId}`)).body).toMatchObject({
       status: 'failed',

@@ -2,9 +2,18 @@ import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { COMPOSERS } from '../../lambdas/composition/functions.js';
+import { awsPlatform } from '../../lambdas/composition/platform.js';
+import { CONTRACTS, FUNCTION_NAMES } from '../../lambdas/config/contracts.js';
 import { getStageConfig } from '../../lib/config/stage-config.js';
 import { CONFIRMATION_STATES } from '../../lib/constructs/confirmation-workflow.js';
 import { CONSUMER_BATCH_SIZE, MAX_RECEIVE_COUNT } from '../../lib/stacks/service-stack.js';
+import {
+  eciFunctions,
+  environmentProblems,
+  resolvedEnvironment,
+  type TemplateJson,
+} from './function-contracts.js';
 import {
   acknowledgements,
   actionsOf,
@@ -21,35 +30,8 @@ import {
   validationReport,
 } from './support.js';
 
-const COMMON_ENV = [
-  'ECI_STAGE',
-  'POWERTOOLS_SERVICE_NAME',
-  'POWERTOOLS_METRICS_NAMESPACE',
-  'POWERTOOLS_LOG_LEVEL',
-];
-const DB_ENV = ['DB_CLUSTER_ARN', 'DB_SECRET_ARN', 'DB_NAME'];
-const FLAG_ENV = [
-  'TRENDYOL_WRITE_ENABLED',
-  'TRENDYOL_FORCE_WRITE_ALLOWED',
-  'ALLOW_CUSTOM_BASE_URL',
-  'CATALOG_SYNC_RATE_MINUTES',
-];
-
-/** The env/grant contract with the handlers, by function (construct id). */
-const EXPECTED_ENV: Record<string, string[]> = {
-  Api: [...FLAG_ENV, 'PUSH_QUEUE_URL', 'DEDUP_TABLE_NAME', 'CONNECTION_SECRET_PREFIX'],
-  PushConsumer: [
-    ...FLAG_ENV,
-    'PUSH_QUEUE_URL',
-    'DEDUP_TABLE_NAME',
-    'IDEMPOTENCY_TABLE_NAME',
-    'CONNECTION_SECRET_PREFIX',
-    'CONFIRMATION_STATE_MACHINE_ARN',
-  ],
-  PollBatch: [...FLAG_ENV, 'IDEMPOTENCY_TABLE_NAME', 'CONNECTION_SECRET_PREFIX'],
-  CatalogSync: [...FLAG_ENV, 'PUSH_QUEUE_URL', 'DEDUP_TABLE_NAME', 'CONNECTION_SECRET_PREFIX'],
-  ReleaseScheduled: [...FLAG_ENV, 'PUSH_QUEUE_URL', 'DEDUP_TABLE_NAME'],
-};
+/** Each service function's variables, straight from its configuration contract (no hand-kept table). */
+const SERVICE_FUNCTIONS = FUNCTION_NAMES.filter((name) => name !== 'Migrate');
 
 type Env = Record<string, unknown>;
 const envOf = (r: CfnResourceJson | undefined): Env =>
@@ -135,7 +117,7 @@ export function defineStageSuite(stageName: string): void {
     it('applies migrations on deploy through the Data API after the cluster exists', () => {
       const migrateId = logicalId(s.stateful, s.stateful.migrateFunction.function);
       const fn = resources(s.statefulTemplate)[migrateId];
-      expect(Object.keys(envOf(fn)).sort()).toEqual([...COMMON_ENV, 'NODE_OPTIONS', ...DB_ENV].sort());
+      expect(Object.keys(envOf(fn)).sort()).toEqual([...CONTRACTS.Migrate.variables]);
       const [, trigger] = single(s.statefulTemplate, 'Custom::Trigger');
       expect(JSON.stringify(trigger.Properties?.HandlerArn)).toContain('MigrateFunctionCurrentVersion');
       expect(trigger.Properties?.InvocationType).toBe('RequestResponse');
@@ -181,17 +163,19 @@ export function defineStageSuite(stageName: string): void {
 
     it('sets exactly the contract env vars on each service function, with stage values', () => {
       const ids = serviceFunctionIds();
-      expect(Object.keys(ids).sort()).toEqual(Object.keys(EXPECTED_ENV).sort());
-      for (const [name, expected] of Object.entries(EXPECTED_ENV)) {
+      expect(Object.keys(ids).sort()).toEqual([...SERVICE_FUNCTIONS].sort());
+      for (const name of SERVICE_FUNCTIONS) {
         const env = envOf(resources(s.serviceTemplate)[ids[name] ?? '']);
-        expect(Object.keys(env).sort(), name).toEqual(
-          [...COMMON_ENV, 'NODE_OPTIONS', ...DB_ENV, ...expected].sort(),
-        );
+        expect(Object.keys(env).sort(), name).toEqual([...CONTRACTS[name].variables]);
+        expect(env.ECI_FUNCTION).toBe(name);
         expect(env.DB_NAME).toBe('eci');
-        expect(env.TRENDYOL_WRITE_ENABLED).toBe(String(config.writeEnabled));
-        expect(env.TRENDYOL_FORCE_WRITE_ALLOWED).toBe(String(config.forceWriteAllowed));
-        expect(env.ALLOW_CUSTOM_BASE_URL).toBe(String(config.allowCustomBaseUrl));
-        expect(env.CATALOG_SYNC_RATE_MINUTES).toBe(String(config.catalogSyncRateMinutes));
+        if ('TRENDYOL_WRITE_ENABLED' in env) {
+          expect(env.TRENDYOL_WRITE_ENABLED).toBe(String(config.writeEnabled));
+          expect(env.TRENDYOL_FORCE_WRITE_ALLOWED).toBe(String(config.forceWriteAllowed));
+        }
+        if ('ALLOW_CUSTOM_BASE_URL' in env) {
+          expect(env.ALLOW_CUSTOM_BASE_URL).toBe(String(config.allowCustomBaseUrl));
+        }
         if ('CONNECTION_SECRET_PREFIX' in env) {
           expect(env.CONNECTION_SECRET_PREFIX).toBe(`eci/${stageName}/connections/`);
         }
@@ -203,7 +187,8 @@ export function defineStageSuite(stageName: string): void {
       const ids = serviceFunctionIds();
       const queueId = logicalId(s.service, s.service.queue);
       const smId = logicalId(s.service, s.service.workflow.stateMachine);
-      for (const [name, expected] of Object.entries(EXPECTED_ENV)) {
+      for (const name of SERVICE_FUNCTIONS) {
+        const expected = CONTRACTS[name].variables;
         const statements = functionStatements(s.serviceTemplate, ids[name] ?? '');
         const has = (needle: string, action: string) =>
           actionsOf(statementsOn(statements, needle)).has(action);
@@ -231,6 +216,60 @@ export function defineStageSuite(stageName: string): void {
         ).toEqual([]);
       }
     });
+  });
+
+  describe(`${stageName}: configuration contracts`, () => {
+    const templates = (): TemplateJson[] => [
+      s.statefulTemplate.toJSON() as TemplateJson,
+      s.serviceTemplate.toJSON() as TemplateJson,
+    ];
+
+    it('gives every function exactly the variables its contract declares (keys derived from CONTRACTS)', () => {
+      expect(environmentProblems(templates())).toEqual([]);
+    });
+
+    it('catches a variable removed from one function’s stack binding, naming function and variable', () => {
+      const broken = structuredClone(templates());
+      const poll = eciFunctions(broken).find((f) => f.name === 'PollBatch');
+      expect(poll).toBeDefined();
+      delete poll?.variables.CONNECTION_SECRET_PREFIX;
+      const extra = eciFunctions(broken).find((f) => f.name === 'ReleaseScheduled');
+      if (extra) extra.variables.IDEMPOTENCY_TABLE_NAME = 'x';
+      expect(environmentProblems(broken)).toEqual([
+        expect.stringMatching(
+          /^PollBatch: CONNECTION_SECRET_PREFIX is in its contract but not set by the stack/,
+        ),
+        expect.stringMatching(
+          /^ReleaseScheduled: IDEMPOTENCY_TABLE_NAME is set by the stack but not declared/,
+        ),
+      ]);
+    });
+
+    // The defect this guards: the one shared container required DEDUP_TABLE_NAME of every function,
+    // the stack gave none to PollBatch, and the cached rejection failed every poll on AWS.
+    it.each(FUNCTION_NAMES)(
+      '%s composes from exactly the environment its template gives it, reading nothing undeclared',
+      async (name) => {
+        const fn = eciFunctions(templates()).find((f) => f.name === name);
+        if (!fn) throw new Error(`${name} is not in the templates`);
+        const declared = new Set(CONTRACTS[name].variables);
+        const reads: string[] = [];
+        // Reads of undeclared variables fail the test (Lambda's own AWS_* runtime variables aside).
+        const env = new Proxy(resolvedEnvironment(fn), {
+          get(target, key) {
+            if (typeof key === 'string' && !declared.has(key) && !key.startsWith('AWS_')) reads.push(key);
+            return Reflect.get(target, key);
+          },
+        });
+        const deps = COMPOSERS[name](env, awsPlatform(env)) as unknown as Record<string, unknown>;
+        expect(reads, `${name} read variables its contract does not declare`).toEqual([]);
+        await (deps.database as { close(): Promise<void> }).close();
+        if (name === 'PollBatch') {
+          for (const absent of ['queue', 'dedup', 'rateLimiter', 'workflow', 'ids'])
+            expect(deps, `PollBatch builds no ${absent}`).not.toHaveProperty(absent);
+        }
+      },
+    );
   });
 
   describe(`${stageName}: queue and consumer`, () => {

@@ -4,7 +4,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { ResumeRetryOptions } from '../../lambdas/adapters/postgres/data-api-retry';
-import { createDatabase, type Database } from '../../lambdas/adapters/postgres/database';
+import type { Database } from '../../lambdas/adapters/postgres/database';
+import { createDatabase } from '../../local/engines/database';
 import { type DataApiOnPglite, mockDataApiOnPglite } from './data-api-over-pglite';
 
 export type TestDriver = 'pglite' | 'node-postgres' | 'data-api';

@@ -6,8 +6,8 @@ import { PostgresJobRepository } from './job-repository';
 
 export { PostgresConnectionRepository } from './connection-repository';
 export { retryWhileResuming, withResumeRetry } from './data-api-retry';
-export type { Database, DatabaseConfig, DatabaseHandle } from './database';
-export { createDatabase, databaseConfigFromEnv, defaultMigrationsFolder } from './database';
+export type { DataApiTarget, Database, DatabaseHandle } from './database';
+export { createDataApiDatabase, defaultMigrationsFolder } from './database';
 export { PostgresInventoryRepository } from './inventory-repository';
 export { PostgresJobRepository } from './job-repository';
 

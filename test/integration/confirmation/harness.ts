@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { createRepositories } from '../../../lambdas/adapters/postgres';
-import { LocalSecretStore } from '../../../lambdas/adapters/secrets/local-secret-store';
 import { TrendyolHttpClient } from '../../../lambdas/adapters/trendyol/trendyol-http-client';
 import { renderChunkBody, sha256Hex } from '../../../lambdas/domain/chunk';
 import type { InventoryItem } from '../../../lambdas/domain/inventory-item';
@@ -13,6 +12,7 @@ import {
 } from '../../../lambdas/use-cases/poll-batch';
 import { type AslDefinition, synthesizeConfirmationDefinition } from '../../../lib/confirmation-definition';
 import { CONFIRMATION_STATES } from '../../../lib/constructs/confirmation-workflow';
+import { LocalSecretStore } from '../../../local/engines/local-secret-store';
 import {
   LocalConfirmationWorkflow,
   type LocalExecution,

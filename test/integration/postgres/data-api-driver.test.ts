@@ -10,9 +10,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PostgresConnectionRepository } from '../../../lambdas/adapters/postgres/connection-repository';
-import { createDatabase, databaseConfigFromEnv } from '../../../lambdas/adapters/postgres/database';
 import { PostgresInventoryRepository } from '../../../lambdas/adapters/postgres/inventory-repository';
 import { PostgresJobRepository } from '../../../lambdas/adapters/postgres/job-repository';
+import { createDatabase, databaseConfigFromEnv } from '../../../local/engines/database';
 import { newConnection, pushJob, T0 } from './fixtures';
 
 const ARNS = {
@@ -211,21 +211,16 @@ describe('Data API driver', () => {
   });
 });
 
-describe('databaseConfigFromEnv', () => {
-  it('prefers the Data API, then DATABASE_URL, then PGlite under the data dir', () => {
-    expect(
-      databaseConfigFromEnv({
-        DB_CLUSTER_ARN: 'c',
-        DB_SECRET_ARN: 's',
-        DB_NAME: 'eci',
-        DATABASE_URL: 'postgres://x',
-      }),
-    ).toEqual({ kind: 'data-api', resourceArn: 'c', secretArn: 's', database: 'eci' });
+describe('databaseConfigFromEnv (local runtime)', () => {
+  it('uses DATABASE_URL, else PGlite under the data dir; the Data API is only ever built from a contract', () => {
     expect(databaseConfigFromEnv({ DB_CLUSTER_ARN: 'c', DATABASE_URL: 'postgres://x' })).toEqual({
       kind: 'node-postgres',
       connectionString: 'postgres://x',
     });
-    expect(databaseConfigFromEnv({})).toEqual({ kind: 'pglite', dataDir: '.eci/pgdata' });
+    expect(databaseConfigFromEnv({ DB_CLUSTER_ARN: 'c', DB_SECRET_ARN: 's', DB_NAME: 'eci' })).toEqual({
+      kind: 'pglite',
+      dataDir: '.eci/pgdata',
+    });
     expect(databaseConfigFromEnv({ ECI_DATA_DIR: '/tmp/eci' })).toEqual({
       kind: 'pglite',
       dataDir: '/tmp/eci/pgdata',

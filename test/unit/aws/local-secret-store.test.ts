@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MalformedSecretError } from '../../../lambdas/adapters/secrets/credentials-json';
-import { LocalSecretStore } from '../../../lambdas/adapters/secrets/local-secret-store';
+import { LocalSecretStore } from '../../../local/engines/local-secret-store';
 
 const CREDS = { apiKey: 'key-123', apiSecret: 'very-secret-value' };
 

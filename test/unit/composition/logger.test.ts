@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redact } from '../../../lambdas/composition/logger';
+import { redact } from '../../../lambdas/composition/logger';
+import { createFileLogger } from '../../../local/runtime/file-logger';
 
 describe('log redaction', () => {
   it('never lets credentials through, however deep they sit', () => {
@@ -26,7 +27,7 @@ describe('log redaction', () => {
 
   it('writes JSON lines with the correlation ids to the local log file, secrets redacted', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'eci-log-')), 'eci.log');
-    const logger = createLogger({ ECI_LOG_FILE: file });
+    const logger = createFileLogger(file);
     logger.info('chunk handled', { jobId: 'c1', connectionId: 'k1', batchRequestId: 'b1', apiSecret: 'top' });
     const [line] = readFileSync(file, 'utf8').trim().split('\n');
     expect(JSON.parse(line ?? '{}')).toMatchObject({

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   DRY_RUN_NOTE,
   decideWriteGate,
-  envFlag,
   WRITES_DISABLED_NOTE,
   type WriteGateInput,
 } from '../../../lambdas/domain/write-gate';
@@ -81,20 +80,4 @@ describe('decideWriteGate', () => {
     expect(gate).toEqual({ ...input, forceWriteEffective: true, writeEnabled: true });
     expect(gate).not.toHaveProperty('note');
   });
-});
-
-describe('envFlag', () => {
-  it.each(['true', 'TRUE', 'True', '1', 'yes', 'YES', 'on', ' true ', '\tyes\n'])(
-    'reads %j as on',
-    (value) => {
-      expect(envFlag(value)).toBe(true);
-    },
-  );
-
-  it.each([undefined, '', ' ', 'false', '0', 'no', 'off', 'truthy', 'yes please', '2', 'y', 't'])(
-    'reads %j as off',
-    (value) => {
-      expect(envFlag(value)).toBe(false);
-    },
-  );
 });

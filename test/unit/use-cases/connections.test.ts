@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { LocalSecretStore } from '../../../lambdas/adapters/secrets/local-secret-store';
 import { ValidationError } from '../../../lambdas/domain/validation-error';
 import type { Connection, ConnectionRepository, NewConnection } from '../../../lambdas/ports/repositories';
 import {
@@ -8,6 +7,7 @@ import {
   TRENDYOL_PROD_BASE_URL,
   TRENDYOL_STAGE_BASE_URL,
 } from '../../../lambdas/use-cases/connections';
+import { LocalSecretStore } from '../../../local/engines/local-secret-store';
 
 /** Just enough of a connection store to see what the use case writes. */
 function memoryConnections(): ConnectionRepository & { rows: Connection[] } {

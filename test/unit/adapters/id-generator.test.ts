@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createIdGenerator } from '../../../lambdas/domain/ids';
+import { createIdGenerator } from '../../../lambdas/adapters/ids/id-generator';
 
 const ID_SHAPE = /^c[0-9a-z]{24}$/;
 

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ConnectionCredentials, SecretStore } from '../../ports/secret-store';
-import { MalformedSecretError, toCredentials, validCredentials } from './credentials-json';
+import {
+  MalformedSecretError,
+  toCredentials,
+  validCredentials,
+} from '../../lambdas/adapters/secrets/credentials-json';
+import type { ConnectionCredentials, SecretStore } from '../../lambdas/ports/secret-store';
 
 export interface LocalSecretStoreOptions {
   /** JSON file holding every connection's credentials, e.g. `<ECI_DATA_DIR>/secrets.json`. Omit for memory only. */

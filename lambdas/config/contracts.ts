@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { envFlag } from './env-flag';
+import { ENV } from './env-names';
+
+const text = z.string().trim().min(1, 'must not be empty');
+const flag = z
+  .string()
+  .trim()
+  .regex(/^(true|false|1|0|yes|no|on|off)$/i, 'must be true or false')
+  .transform(envFlag);
+
+/** The Data API target: every function that touches PostgreSQL gets these three. */
+const database = {
+  [ENV.DB_CLUSTER_ARN]: text,
+  [ENV.DB_SECRET_ARN]: text,
+  [ENV.DB_NAME]: text,
+};
+
+/** The seed's write gating; only functions that decide whether a chunk is sent need it. */
+const writeGate = {
+  [ENV.TRENDYOL_WRITE_ENABLED]: flag,
+  [ENV.TRENDYOL_FORCE_WRITE_ALLOWED]: flag,
+};
+
+/**
+ * One function's configuration contract: its name (as in the stack), its entry file under
+ * `lambdas/handlers/`, and the zod schema of exactly the environment it runs with. The construct sets
+ * these keys (and no others), the composition reads only these keys, and the infra test compares the
+ * synthesized `Environment.Variables` against `variables`.
+ */
+export interface FunctionContract<N extends string = string, S extends z.ZodRawShape = z.ZodRawShape> {
+  readonly name: N;
+  readonly entry: string;
+  readonly schema: z.ZodObject<S>;
+  /** Every variable name the function's environment holds, sorted. */
+  readonly variables: readonly string[];
+}
+
+function defineContract<N extends string, S extends z.ZodRawShape>(name: N, entry: string, own: S) {
+  const shape = {
+    // The construct sets these on every function; Powertools and Node read them themselves.
+    [ENV.ECI_FUNCTION]: z.literal(name, { error: `must be ${name}` }),
+    [ENV.ECI_STAGE]: text.optional(),
+    [ENV.POWERTOOLS_SERVICE_NAME]: text.optional(),
+    [ENV.POWERTOOLS_METRICS_NAMESPACE]: text.optional(),
+    [ENV.POWERTOOLS_LOG_LEVEL]: text.optional(),
+    [ENV.NODE_OPTIONS]: z.string().optional(),
+    ...own,
+  };
+  const schema = z.object(shape);
+  return { name, entry, schema, variables: Object.keys(shape).sort() } satisfies FunctionContract<
+    N,
+    typeof shape
+  >;
+}
+
+/** Per function, exactly the environment it needs (and the stack gives it). */
+export const CONTRACTS = {
+  /** API Gateway → HTTP API: connections (manages secrets), pushes (dedup, enqueue), reads. */
+  Api: defineContract('Api', 'api.ts', {
+    ...database,
+    ...writeGate,
+    [ENV.CONNECTION_SECRET_PREFIX]: text,
+    [ENV.DEDUP_TABLE_NAME]: text,
+    [ENV.PUSH_QUEUE_URL]: text,
+    [ENV.ALLOW_CUSTOM_BASE_URL]: flag,
+  }),
+  /** SQS → sends a chunk to Trendyol, starts the confirmation execution. The queue is its event source. */
+  PushConsumer: defineContract('PushConsumer', 'push-consumer.ts', {
+    ...database,
+    ...writeGate,
+    [ENV.CONNECTION_SECRET_PREFIX]: text,
+    [ENV.DEDUP_TABLE_NAME]: text,
+    [ENV.IDEMPOTENCY_TABLE_NAME]: text,
+    [ENV.CONFIRMATION_STATE_MACHINE_ARN]: text,
+  }),
+  /** Step Functions task → polls one batch and records what Trendyol confirmed. No queue, no dedup. */
+  PollBatch: defineContract('PollBatch', 'poll-batch.ts', {
+    ...database,
+    [ENV.CONNECTION_SECRET_PREFIX]: text,
+  }),
+  /** Schedule → pushes again values whose last send failed (the push use case: dedup + enqueue). */
+  CatalogSync: defineContract('CatalogSync', 'catalog-sync.ts', {
+    ...database,
+    ...writeGate,
+    [ENV.DEDUP_TABLE_NAME]: text,
+    [ENV.PUSH_QUEUE_URL]: text,
+  }),
+  /** Schedule → enqueues jobs whose 15-minute wait is over. */
+  ReleaseScheduled: defineContract('ReleaseScheduled', 'release-scheduled.ts', {
+    ...database,
+    [ENV.DEDUP_TABLE_NAME]: text,
+    [ENV.PUSH_QUEUE_URL]: text,
+  }),
+  /** Deploy trigger → applies the SQL migrations through the Data API. */
+  Migrate: defineContract('Migrate', 'migrate.ts', { ...database }),
+} as const;
+
+export type FunctionName = keyof typeof CONTRACTS;
+export type ConfigOf<F extends FunctionName> = z.output<(typeof CONTRACTS)[F]['schema']>;
+
+export const FUNCTION_NAMES = Object.keys(CONTRACTS) as FunctionName[];
+
+/** A function's environment does not satisfy its contract; the message names the function and variables. */
+export class ConfigurationError extends Error {
+  constructor(
+    readonly functionName: string,
+    readonly problems: readonly { variable: string; problem: string }[],
+  ) {
+    super(
+      `${functionName}: invalid configuration: ${problems.map((p) => `${p.variable} ${p.problem}`).join('; ')}`,
+    );
+    this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * Parses a function's environment against its contract (at cold start). Only the contract's keys are
+ * read; the result is typed (flags as booleans).
+ * @throws ConfigurationError naming the function and each missing or malformed variable.
+ */
+export function readConfig<F extends FunctionName>(
+  name: F,
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigOf<F> {
+  const contract = CONTRACTS[name];
+  const picked: Record<string, string | undefined> = {};
+  for (const key of contract.variables) picked[key] = env[key];
+  const result = (contract.schema as z.ZodType).safeParse(picked);
+  if (result.success) return result.data as ConfigOf<F>;
+  const problems = result.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '?');
+    return { variable, problem: picked[variable] === undefined ? 'is not set' : issue.message };
+  });
+  throw new ConfigurationError(name, problems);
+}
