@@ -12,7 +12,7 @@ import {
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresConnectionRepository } from '../../../lambdas/adapters/postgres/connection-repository';
-import { createDatabase } from '../../../lambdas/adapters/postgres/database';
+import { createDataApiDatabase } from '../../../lambdas/adapters/postgres/database';
 import { startRdsDataEmulator } from '../../../local/emulators';
 import { localAwsClientConfig } from '../../../local/engines';
 import { newConnection } from '../postgres/fixtures';
@@ -125,7 +125,7 @@ describe('RDS Data API emulator, through the real SDK client', () => {
   });
 
   it('carries ECI’s Drizzle Data API driver: migrations and a repository round trip', async () => {
-    const database = createDatabase({ kind: 'data-api', ...target, client });
+    const database = createDataApiDatabase({ ...target, client });
     await database.migrate();
     const connections = new PostgresConnectionRepository(database.db);
     const now = new Date('2026-01-01T00:00:00Z');
