@@ -2,22 +2,21 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { FunctionName } from '../config/contracts';
-import { COMPOSERS, type FunctionDeps } from './functions';
 import { onceSucceeded } from './lazy';
 import type { MetricsSink } from './observability';
 import { awsPlatform, type Platform } from './platform';
 
 /**
- * A Lambda function's dependencies: its own composition over the AWS platform, from `process.env`
- * parsed against its contract. Building starts at cold start (init), so a misconfigured function
- * fails its first invocation with a message naming itself and the variable; a failure is not cached.
+ * A Lambda function's dependencies: its own composition (e.g. `composePollBatch`, imported by name so
+ * the bundle holds only that function's adapters) over the AWS platform, from `process.env` parsed
+ * against its contract. Building starts at cold start (init), so a misconfigured function fails its
+ * first invocation with a message naming itself and the variable; a failure is not cached.
  */
-export function lambdaDeps<F extends FunctionName>(
-  name: F,
+export function lambdaDeps<D>(
+  compose: (env: Readonly<Record<string, string | undefined>>, platform: Platform) => D,
   platform: Platform = awsPlatform(process.env),
-): () => Promise<FunctionDeps[F]> {
-  const resolve = onceSucceeded(() => COMPOSERS[name](process.env, platform));
+): () => Promise<D> {
+  const resolve = onceSucceeded(() => compose(process.env, platform));
   // Started now, awaited by the first invocation; the error (if any) is reported there.
   resolve().catch(() => undefined);
   return resolve;

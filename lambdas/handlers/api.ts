@@ -1,9 +1,10 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { composeApi } from '../composition/functions';
 import { lambdaDeps, lambdaEntry } from '../composition/lambda-entry';
 import { createLogger } from '../composition/logger';
 import { createApiHandler } from './api-app';
 
-const deps = lambdaDeps('Api');
+const deps = lambdaDeps(composeApi);
 const api = createApiHandler(deps, createLogger(process.env.POWERTOOLS_SERVICE_NAME));
 
 /** API Gateway → this function: thin, everything else lives in use cases. */

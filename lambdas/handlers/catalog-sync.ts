@@ -1,7 +1,8 @@
+import { composeCatalogSync } from '../composition/functions';
 import { lambdaDeps, lambdaEntry } from '../composition/lambda-entry';
 import { syncCatalog } from '../use-cases/catalog-sync';
 
-const deps = lambdaDeps('CatalogSync');
+const deps = lambdaDeps(composeCatalogSync);
 
 /** EventBridge schedule (rate per stage): re-push values whose last send failed. */
 export const handler = lambdaEntry(deps, async () => {

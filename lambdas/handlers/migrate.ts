@@ -1,4 +1,4 @@
-import { COMPOSERS } from '../composition/functions';
+import { composeMigrate } from '../composition/functions';
 import { awsPlatform } from '../composition/platform';
 
 /**
@@ -6,7 +6,7 @@ import { awsPlatform } from '../composition/platform';
  * through the Data API (retrying while a scaled-to-zero cluster resumes). A failure fails the deploy.
  */
 export const handler = async () => {
-  const { database } = COMPOSERS.Migrate(process.env, awsPlatform(process.env));
+  const { database } = composeMigrate(process.env, awsPlatform(process.env));
   try {
     await database.migrate();
     return { ok: true };

@@ -1,8 +1,9 @@
+import { composePollBatch } from '../composition/functions';
 import { lambdaDeps, lambdaEntry } from '../composition/lambda-entry';
 import type { PollInput } from '../use-cases/poll-batch';
 import { createPollBatchHandler } from './poll-batch-app';
 
-const deps = lambdaDeps('PollBatch');
+const deps = lambdaDeps(composePollBatch);
 const poll = createPollBatchHandler(deps);
 
 /** The state machine's PollBatch task: returns what its Choice state reads as `$.poll`. */

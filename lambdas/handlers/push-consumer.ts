@@ -1,8 +1,9 @@
 import type { Context, SQSEvent } from 'aws-lambda';
+import { composePushConsumer } from '../composition/functions';
 import { lambdaDeps, lambdaEntry } from '../composition/lambda-entry';
 import { createPushConsumer } from './push-consumer-app';
 
-const deps = lambdaDeps('PushConsumer');
+const deps = lambdaDeps(composePushConsumer);
 
 /** SQS FIFO event source → this function (batch ≤ 10, ReportBatchItemFailures). */
 export const handler = lambdaEntry(deps, async (event: SQSEvent, context: Context) => {

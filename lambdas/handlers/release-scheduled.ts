@@ -1,7 +1,8 @@
+import { composeReleaseScheduled } from '../composition/functions';
 import { lambdaDeps, lambdaEntry } from '../composition/lambda-entry';
 import { releaseScheduledJobs } from '../use-cases/release-scheduled';
 
-const deps = lambdaDeps('ReleaseScheduled');
+const deps = lambdaDeps(composeReleaseScheduled);
 
 /** Every minute: enqueue jobs whose 15-minute wait (revert or unknown outcome) is over. */
 export const handler = lambdaEntry(deps, async () => {

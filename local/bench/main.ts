@@ -2,9 +2,11 @@ import '../polyfills';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { FUNCTION_NAMES } from '../../lambdas/config/contracts';
 import { chunkItems } from '../../lambdas/domain/chunk';
 import { coalesceItems } from '../../lambdas/domain/coalesce';
 import { parsePushRequest } from '../../lambdas/domain/push-request';
+import { buildFunctionBundle } from '../../lib/lambda-bundles';
 import { startLocalStack } from '../runtime/local-stack';
 
 /**
@@ -125,11 +127,26 @@ async function confirmationCost(batches: number) {
   }
 }
 
+/** Each function's bundle as `cdk synth` builds it (the construct's esbuild settings): bytes of index.mjs. */
+async function bundleSizes(): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = {};
+  for (const name of FUNCTION_NAMES) sizes[name] = (await buildFunctionBundle(name)).bytes;
+  return sizes;
+}
+
 async function main() {
+  const bundles = await bundleSizes();
   const pipeline = pipelineScaling();
   const apiPush = await apiPushScaling();
   const confirmation = await confirmationCost(21);
-  const results = { at: new Date().toISOString(), node: process.version, pipeline, apiPush, confirmation };
+  const results = {
+    at: new Date().toISOString(),
+    node: process.version,
+    bundles,
+    pipeline,
+    apiPush,
+    confirmation,
+  };
   const dir = path.resolve('bench-results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -150,6 +167,13 @@ async function main() {
     `- batches: ${confirmation.batches}, succeeded: ${confirmation.succeeded}`,
     `- state transitions per settled batch: mean ${confirmation.meanTransitions.toFixed(2)}, max ${confirmation.maxTransitions}`,
     `- confirmation lag after Trendyol settled: mean ${Math.round(confirmation.meanLagAfterSettleMs)} ms, max ${Math.round(confirmation.maxLagAfterSettleMs)} ms`,
+    '',
+    '## Lambda bundles (minified ESM index.mjs, as cdk synth bundles them)',
+    '| function | bytes | KiB |',
+    '|---|---|---|',
+    ...Object.entries(bundles).map(
+      ([name, bytes]) => `| ${name} | ${bytes} | ${(bytes / 1024).toFixed(0)} |`,
+    ),
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'latest.md'), md);
