@@ -5,7 +5,7 @@ import { startTwin } from './twin';
 /**
  * `npm run twin`: the synthesized dev stage with every function running from its bundle on local
  * AWS endpoints. Same configuration as `npm start`: PORT, SIM_PORT, ECI_API_KEY, ECI_DATA_DIR,
- * TRENDYOL_WRITE_ENABLED, TRENDYOL_FORCE_WRITE_ALLOWED; ECI_TWIN_STAGE picks another stage.
+ * DATABASE_URL, TRENDYOL_WRITE_ENABLED, TRENDYOL_FORCE_WRITE_ALLOWED; ECI_TWIN_STAGE picks another stage.
  */
 async function main() {
   const templateEnvOverrides: Record<string, string> = {};
@@ -19,6 +19,7 @@ async function main() {
     simulatorPort: Number(process.env.SIM_PORT ?? 4010),
     dataDir: process.env.ECI_DATA_DIR || '.eci',
     ...(process.env.ECI_API_KEY && { apiKey: process.env.ECI_API_KEY }),
+    ...(process.env.DATABASE_URL && { databaseUrl: process.env.DATABASE_URL }),
     templateEnvOverrides,
   });
   console.log(

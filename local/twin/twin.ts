@@ -11,6 +11,9 @@ import { createSqsServer } from 'local-aws-sqs';
 import { createEciApp, stackNames } from '../../lib/eci-app';
 import {
   type EmulatedExecution,
+  nodePostgresSession,
+  pgliteSession,
+  type SqlSession,
   startRdsDataEmulator,
   startSecretsManagerEmulator,
   startStepFunctionsEmulator,
@@ -46,6 +49,8 @@ export interface TwinOptions {
   simulatorPort?: number;
   /** Data directory; the twin keeps its state under `<dataDir>/twin`. @default .eci */
   dataDir?: string;
+  /** A PostgreSQL server to stand behind the Data API emulator instead of PGlite (DATABASE_URL). */
+  databaseUrl?: string;
   /** Nothing on disk (tests). @default false */
   inMemory?: boolean;
   /** The value of the stage's API key (`x-api-key`). @default eci-local-dev-key */
@@ -224,9 +229,18 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     });
     cleanups.push(() => secrets.close());
 
-    const pg = new PGlite(twinDir ? path.join(twinDir, 'pgdata') : undefined);
-    cleanups.push(() => pg.close());
-    const rdsData = await startRdsDataEmulator(pg);
+    // The Aurora cluster: a PostgreSQL server when DATABASE_URL is set (as for npm start), else PGlite.
+    let session: SqlSession;
+    if (options.databaseUrl) {
+      const server = await nodePostgresSession(options.databaseUrl);
+      cleanups.push(() => server.close());
+      session = server;
+    } else {
+      const pg = new PGlite(twinDir ? path.join(twinDir, 'pgdata') : undefined);
+      cleanups.push(() => pg.close());
+      session = pgliteSession(pg);
+    }
+    const rdsData = await startRdsDataEmulator(session);
     cleanups.push(() => rdsData.close());
 
     const simulator = await createTrendyolSimulator({

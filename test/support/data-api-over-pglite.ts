@@ -12,14 +12,14 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import {
   createPgliteDataApi,
   type DataApiOnPgliteOptions,
-} from '../../local/emulators/rds-data/pglite-data-api';
+} from '../../local/emulators/rds-data/engine';
 
 export {
   DATA_API_MAX_RESPONSE_BYTES,
   DATA_API_MAX_ROW_BYTES,
   toPgParameter,
   toPositional,
-} from '../../local/emulators/rds-data/pglite-data-api';
+} from '../../local/emulators/rds-data/engine';
 
 /**
  * The RDS Data API at the SDK-command boundary: aws-sdk-client-mock answers the commands Drizzle's

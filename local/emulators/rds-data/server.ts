@@ -1,12 +1,16 @@
 import { RDSDataServiceException, type SqlParameter } from '@aws-sdk/client-rds-data';
-import type { PGlite } from '@electric-sql/pglite';
 import {
   AwsServiceError,
   type EmulatorServer,
   type JsonOperation,
   startRestJsonServer,
 } from '../aws-protocol';
-import { createPgliteDataApi, type DataApiOnPgliteOptions, type PgliteDataApi } from './pglite-data-api';
+import {
+  createDataApiEngine,
+  type DataApiOnPgliteOptions,
+  type PgliteDataApi,
+  type SqlSession,
+} from './engine';
 
 export interface RdsDataEmulator extends EmulatorServer {
   /** The operations behind the endpoint (tests pause the "cluster" through it). */
@@ -56,16 +60,17 @@ function operation(run: (input: Record<string, unknown>) => Promise<unknown>): J
 
 /**
  * The RDS Data API over REST-JSON (`POST /Execute`, `/BatchExecute`, `/BeginTransaction`,
- * `/CommitTransaction`, `/RollbackTransaction`, per the RDS Data API reference) on a PGlite database,
- * sharing its rules with the integration tests' SDK mock (./pglite-data-api.ts). Errors carry the
+ * `/CommitTransaction`, `/RollbackTransaction`, per the RDS Data API reference) on one PostgreSQL
+ * connection (PGlite or a server: ./engine.ts, ./node-postgres-session.ts),
+ * sharing its rules with the integration tests' SDK mock (./engine.ts). Errors carry the
  * service's codes (BadRequestException, DatabaseErrorException, DatabaseResumingException) in
  * `x-amzn-ErrorType`, so the SDK throws the same exception classes as against Aurora.
  */
 export async function startRdsDataEmulator(
-  pg: PGlite,
+  session: SqlSession,
   options: DataApiOnPgliteOptions & { port?: number } = {},
 ): Promise<RdsDataEmulator> {
-  const api = await createPgliteDataApi(pg, options);
+  const api = await createDataApiEngine(session, options);
   const server = await startRestJsonServer({
     ...(options.port !== undefined && { port: options.port }),
     routes: {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   BadRequestException,
   BatchExecuteStatementCommand,
@@ -10,17 +11,45 @@ import {
   RollbackTransactionCommand,
 } from '@aws-sdk/client-rds-data';
 import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresConnectionRepository } from '../../../lambdas/adapters/postgres/connection-repository';
 import { createDataApiDatabase } from '../../../lambdas/adapters/postgres/database';
-import { startRdsDataEmulator } from '../../../local/emulators';
+import {
+  nodePostgresSession,
+  pgliteSession,
+  type SqlSession,
+  startRdsDataEmulator,
+} from '../../../local/emulators';
 import { localAwsClientConfig } from '../../../local/engines';
 import { newConnection } from '../postgres/fixtures';
 
 // The RDS Data API emulator of `npm run twin` over HTTP, driven by the real RDSDataClient: raw
 // commands for the wire details, then ECI's own Drizzle Data API driver for migrations and a repository.
-const pg = new PGlite();
-const emulator = await startRdsDataEmulator(pg);
+// Behind it: PGlite, or with DATABASE_URL a fresh database on that server (as `npm run twin` with
+// DATABASE_URL), so both sessions are held to the same Data API behaviour.
+const serverUrl = process.env.DATABASE_URL;
+const databaseName = `eci_emulator_${randomBytes(6).toString('hex')}`;
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+let session: SqlSession & { close(): Promise<void> };
+if (serverUrl) {
+  await admin(`CREATE DATABASE ${databaseName}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${databaseName}`;
+  session = await nodePostgresSession(url.toString());
+} else {
+  const engine = new PGlite();
+  session = { ...pgliteSession(engine), close: () => engine.close() };
+}
+const emulator = await startRdsDataEmulator(session);
 const client = new RDSDataClient(localAwsClientConfig(emulator.endpoint));
 const target = {
   resourceArn: 'arn:aws:rds:us-east-1:123456789012:cluster:eci-dev',
@@ -30,7 +59,8 @@ const target = {
 afterAll(async () => {
   client.destroy();
   await emulator.close();
-  await pg.close();
+  await session.close();
+  if (serverUrl) await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
 });
 
 describe('RDS Data API emulator, through the real SDK client', () => {

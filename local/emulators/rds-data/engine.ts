@@ -21,7 +21,8 @@ import type { PGlite } from '@electric-sql/pglite';
 
 /**
  * The RDS Data API's five operations (ExecuteStatement, BatchExecuteStatement, Begin/Commit/
- * RollbackTransaction) answered by running the SQL on a PGlite instance, with the Data API's rules
+ * RollbackTransaction) answered by running the SQL on one PostgreSQL connection (PGlite, or a server
+ * through node-postgres: {@link SqlSession}), with the Data API's rules
  * applied on the way in and out. Two front ends share it: the SDK-command mock of the integration
  * tests (test/support/data-api-over-pglite.ts) and the REST-JSON emulator `npm run twin` serves
  * (./server.ts). Inputs and outputs are the SDK's shapes; errors are the SDK's exception classes.
@@ -122,7 +123,7 @@ const JDBC_TYPE: Record<number, number> = {
 
 const badRequest = (message: string) => new BadRequestException({ message, $metadata: {} });
 
-interface PgResult {
+export interface PgResult {
   rows: unknown[][];
   fields: { name: string; dataTypeID: number }[];
   affectedRows?: number;
@@ -267,9 +268,53 @@ function fieldBytes(field: Field): number {
   return 8;
 }
 
+/**
+ * The one database connection the Data API engine runs on. Every value travels as text both ways
+ * (the engine, not the driver, decides representations); `paramTypes` are the PostgreSQL type OIDs
+ * the Data API would give the parameters (0 = let the server infer).
+ */
+export interface SqlSession {
+  exec(sql: string): Promise<void>;
+  /** `pg_type` rows: oid, typname, typcategory. */
+  typeCatalog(): Promise<Array<{ oid: number; typname: string; typcategory: string }>>;
+  queryArrays(sql: string, values: Array<string | null>, paramTypes: number[]): Promise<PgResult>;
+}
+
+/** A PGlite database as the engine's session (PGlite has exactly one connection). */
+export function pgliteSession(pg: PGlite): SqlSession {
+  let codecs = {};
+  return {
+    exec: async (sql) => {
+      await pg.exec(sql);
+    },
+    typeCatalog: async () => {
+      const result = await pg.query<{ oid: number; typname: string; typcategory: string }>(
+        'SELECT oid::int AS oid, typname, typcategory FROM pg_type',
+      );
+      const asText = (value: unknown) => String(value);
+      const keepText = (value: string) => value;
+      codecs = {
+        parsers: Object.fromEntries(result.rows.map((row) => [row.oid, keepText])),
+        serializers: Object.fromEntries(result.rows.map((row) => [row.oid, asText])),
+      };
+      return result.rows;
+    },
+    queryArrays: (sql, values, paramTypes) =>
+      pg.query<unknown[]>(sql, values, { rowMode: 'array', paramTypes, ...codecs }),
+  };
+}
+
 /** Prepares `pg` (UTC session, type catalogue) and returns the Data API's operations over it. */
-export async function createPgliteDataApi(
+export function createPgliteDataApi(
   pg: PGlite,
+  options: DataApiOnPgliteOptions = {},
+): Promise<PgliteDataApi> {
+  return createDataApiEngine(pgliteSession(pg), options);
+}
+
+/** Prepares the session (UTC, type catalogue) and returns the Data API's operations over it. */
+export async function createDataApiEngine(
+  session: SqlSession,
   options: DataApiOnPgliteOptions = {},
 ): Promise<PgliteDataApi> {
   const lockWaitMs = options.lockWaitMs ?? 10_000;
@@ -278,21 +323,12 @@ export async function createPgliteDataApi(
   let pausedFor = 0;
 
   // Aurora's default TimeZone; Data API TIMESTAMP parameters and timestamptz results are UTC.
-  await pg.exec(`SET TimeZone = 'UTC'`);
+  await session.exec(`SET TimeZone = 'UTC'`);
   const types = new Map<number, { name: string; category: string }>();
-  // Every value travels as text both ways: the stand-in, not PGlite, decides the representation.
-  const asText = (value: unknown) => String(value);
-  const keepText = (value: string) => value;
-  let codecs = {};
   const loadTypes = async () => {
-    const result = await pg.query<{ oid: number; typname: string; typcategory: string }>(
-      'SELECT oid::int AS oid, typname, typcategory FROM pg_type',
-    );
-    for (const row of result.rows) types.set(row.oid, { name: row.typname, category: row.typcategory });
-    codecs = {
-      parsers: Object.fromEntries([...types.keys()].map((oid) => [oid, keepText])),
-      serializers: Object.fromEntries([...types.keys()].map((oid) => [oid, asText])),
-    };
+    for (const row of await session.typeCatalog()) {
+      types.set(row.oid, { name: row.typname, category: row.typcategory });
+    }
   };
   await loadTypes();
 
@@ -312,10 +348,10 @@ export async function createPgliteDataApi(
     const positional = toPositional(text, parameters);
     const values = positional.parameters.map(toPgParameter);
     try {
-      return await pg.query<unknown[]>(
+      return await session.queryArrays(
         positional.sql,
         values.map((v) => v.value),
-        { rowMode: 'array', paramTypes: values.map((v) => v.type), ...codecs },
+        values.map((v) => v.type),
       );
     } catch (error) {
       const { message, code } = error as { message?: string; code?: string };
@@ -409,7 +445,7 @@ export async function createPgliteDataApi(
     checkTarget(input);
     const release = await lock.acquire(lockWaitMs, 'BeginTransaction');
     try {
-      await pg.exec('BEGIN');
+      await session.exec('BEGIN');
     } catch (error) {
       release();
       throw error;
@@ -423,7 +459,7 @@ export async function createPgliteDataApi(
     if (!transactionId || !release) throw badRequest(`Transaction ${transactionId} is not found`);
     transactions.delete(transactionId);
     try {
-      await pg.exec(statement);
+      await session.exec(statement);
     } finally {
       release();
     }
