@@ -12,6 +12,9 @@ export async function nodePostgresSession(
   connectionString: string,
 ): Promise<SqlSession & { close(): Promise<void> }> {
   const client = new pg.Client({ connectionString });
+  // A connection the server ends (restart, DROP DATABASE … FORCE) must not crash the emulator's
+  // process: the next statement fails instead, and the caller sees a DatabaseErrorException.
+  client.on('error', () => undefined);
   await client.connect();
   const keepText = (value: string) => value;
   return {
