@@ -9,10 +9,7 @@ import {
 } from '@aws-sdk/client-rds-data';
 import type { PGlite } from '@electric-sql/pglite';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import {
-  createPgliteDataApi,
-  type DataApiOnPgliteOptions,
-} from '../../local/emulators/rds-data/engine';
+import { createPgliteDataApi, type DataApiOnPgliteOptions } from '../../local/emulators/rds-data/engine';
 
 export {
   DATA_API_MAX_RESPONSE_BYTES,
