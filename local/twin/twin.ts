@@ -83,7 +83,10 @@ export interface Twin {
   functions: Map<string, LambdaFunctionPool>;
   executions: ReadonlyMap<string, EmulatedExecution>;
   /** Runs SQL through the twin's RDS Data API emulator (the same path the functions use). */
-  query(sql: string): Promise<Array<Array<string | number | boolean | null>>>;
+  query(
+    sql: string,
+    parameters?: Record<string, string>,
+  ): Promise<Array<Array<string | number | boolean | null>>>;
   /** Waits until no message is queued or in flight, no batch is being handled, no execution runs. */
   settle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -161,6 +164,14 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       return { id, props, name, arn: `arn:aws:sqs:${TWIN_REGION}:${TWIN_ACCOUNT_ID}:${name}` };
     });
     const queueArnById = new Map(queues.map((q) => [q.id, q.arn]));
+    const deadLetterArns = new Set(
+      queues.flatMap((q) => {
+        const target = (
+          q.props.RedrivePolicy as { deadLetterTargetArn?: { 'Fn::GetAtt'?: [string] } } | undefined
+        )?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
+        return target ? [queueArnById.get(target) ?? ''] : [];
+      }),
+    );
     // Dead-letter queues first: a redrive policy may only name an existing queue.
     queues.sort((a, b) => Number(Boolean(a.props.RedrivePolicy)) - Number(Boolean(b.props.RedrivePolicy)));
     const sqsServer = await createSqsServer({
@@ -406,11 +417,15 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${text}`);
       return JSON.parse(text);
     };
-    const query = async (sql: string) => {
+    const query = async (sql: string, parameters: Record<string, string> = {}) => {
       const out = await rdsData.api.executeStatement({
         resourceArn: 'twin',
         secretArn: 'twin',
         sql,
+        parameters: Object.entries(parameters).map(([name, value]) => ({
+          name,
+          value: { stringValue: value },
+        })),
       });
       return (out.records ?? []).map((record) =>
         record.map((field) =>
@@ -427,9 +442,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       demoConnectionId = existing.id;
       // A later start keeps the demo connection pointed at the simulator, which may listen elsewhere
       // now; the API has no field for that (baseUrl is fixed at creation), so it is set in the database.
-      await query(
-        `UPDATE connections SET base_url = '${simulator.url.replace(/'/g, "''")}' WHERE id = '${existing.id.replace(/'/g, "''")}'`,
-      );
+      await query('UPDATE connections SET base_url = :url WHERE id = :id', {
+        url: simulator.url,
+        id: existing.id,
+      });
     } else {
       const created = await call('POST', '/v1/connections', {
         type: 'trendyol',
@@ -445,14 +461,15 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
     const messagesLeft = async () => {
       let total = 0;
-      for (const url of queueUrlByArn.values()) {
+      for (const [arn, url] of queueUrlByArn) {
+        // A dead-letter queue keeps what failed for good: nothing there is still to be handled.
+        if (deadLetterArns.has(arn)) continue;
         const out = await sqsClient.send(
           new GetQueueAttributesCommand({
             QueueUrl: url,
             AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
           }),
         );
-        if (url.includes('Dlq')) continue;
         total +=
           Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
           Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);

@@ -172,7 +172,8 @@ describe('the seed scenario over HTTP against the twin', () => {
     });
 
     const rows = await twin.query(
-      `SELECT barcode, quantity, sale_price, list_price, batch_request_id FROM inventory_confirmed_state WHERE connection_id = '${connectionId}'`,
+      'SELECT barcode, quantity, sale_price, list_price, batch_request_id FROM inventory_confirmed_state WHERE connection_id = :id',
+      { id: connectionId },
     );
     expect(
       rows.map(([barcode, quantity, sale, list, batchId]) => [
