@@ -7,10 +7,11 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { TABLE_ROLES } from '../../lambdas/config/shared';
 import { closeServer, serverEndpoint } from './close-server';
 
 /** The TTL attribute of the short-lived table (epoch seconds), shared by dedup and rate-limit records. */
-export const SHORT_LIVED_TTL_ATTRIBUTE = 'expiresAt';
+export const SHORT_LIVED_TTL_ATTRIBUTE = TABLE_ROLES.shortLived.ttlAttribute;
 
 export interface LocalDynamo {
   endpoint: string;
@@ -48,7 +49,7 @@ export async function ensureShortLivedTable(
   tableName: string,
   options: { timeoutMs?: number; partitionKey?: string; ttlAttribute?: string } = {},
 ): Promise<void> {
-  const key = options.partitionKey ?? 'pk';
+  const key = options.partitionKey ?? TABLE_ROLES.shortLived.partitionKey;
   let status = await tableStatus(client, tableName);
   if (status === undefined) {
     await client.send(
