@@ -31,8 +31,7 @@ async function main() {
       dataDir: twin.dataDir,
       logFile: twin.logDir,
       demoConnectionId: twin.demoConnectionId,
-      // local-aws-sqs keeps nothing on disk and the twin does not re-enqueue (see README).
-      resumed: { requeued: 0, followed: 0 },
+      resumed: twin.resumed,
     }),
   );
   let stopping = false;

@@ -4,10 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PGlite } from '@electric-sql/pglite';
 import { build } from 'esbuild';
 import { createSqsServer } from 'local-aws-sqs';
+import { createDataApiDatabase, PostgresJobRepository } from '../../lambdas/adapters/postgres';
+import { SqsChunkQueue } from '../../lambdas/adapters/sqs/sqs-chunk-queue';
+import { StepFunctionsConfirmationWorkflow } from '../../lambdas/adapters/stepfunctions/step-functions-workflow';
 import { createEciApp, stackNames } from '../../lib/eci-app';
 import {
   type EmulatedExecution,
@@ -27,6 +32,7 @@ import {
   startDynalite,
 } from '../engines';
 import { DEFAULT_API_KEY, DEMO_CONNECTION_NAME, DEMO_SELLER } from '../runtime/local-stack';
+import { type ResumeReport, resumeUnfinishedWork } from '../runtime/resume-unfinished-work';
 import type { SqsEventSource } from '../runtime/sqs-event-source';
 import { createTrendyolSimulator } from '../simulator/simulator';
 import { startTwinGateway } from './api-gateway';
@@ -82,6 +88,8 @@ export interface Twin {
   /** The functions as run: name → pool (env, invocation count, recent output). */
   functions: Map<string, LambdaFunctionPool>;
   executions: ReadonlyMap<string, EmulatedExecution>;
+  /** Work picked up again from the previous run (queued chunks, batches still to confirm). */
+  resumed: ResumeReport;
   /** Runs SQL through the twin's RDS Data API emulator (the same path the functions use). */
   query(
     sql: string,
@@ -381,6 +389,17 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       log(`trigger ${id} ran ${handlerArn.split(':').slice(-2, -1)[0]}`);
     }
 
+    // 5b. What the previous run left unfinished: local-aws-sqs and the Step Functions emulator keep
+    // nothing on disk (SQS and Step Functions would), so queued chunks are enqueued again and accepted
+    // batches followed again, as `npm start` does, through the same SDK calls over the local endpoints.
+    const resumed = await resumeThroughEndpoints({
+      resolver,
+      functionSpecs,
+      queueUrlByArn,
+      stateMachineArns: machines.map((m) => m.arn),
+      endpoints: { sqs: sqsEndpoint, sfn: sfnEndpoint, rdsData: rdsData.endpoint },
+    });
+
     // 6. Event sources: the SQS mapping(s), the schedules, the REST API.
     const sqsClient = new SQSClient(localAwsClientConfig(sqsEndpoint));
     cleanups.push(() => sqsClient.destroy());
@@ -487,6 +506,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       functions,
       executions: stepFunctions.executions,
       query,
+      resumed,
       settle: async (timeoutMs = 60_000) => {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
@@ -507,5 +527,52 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/**
+ * Re-enqueues the chunks and re-follows the batches a stopped twin left behind
+ * (../runtime/resume-unfinished-work.ts), with ECI's own adapters over the local endpoints: the jobs
+ * through the Data API, the chunks to the queue the SQS event source mapping reads, the executions on
+ * the stage's state machine.
+ */
+async function resumeThroughEndpoints(input: {
+  resolver: TemplateResolver;
+  functionSpecs: TwinFunctionSpec[];
+  queueUrlByArn: Map<string, string>;
+  stateMachineArns: string[];
+  endpoints: { sqs: string; sfn: string; rdsData: string };
+}): Promise<ResumeReport> {
+  const target = input.functionSpecs.find((f) => f.env.DB_CLUSTER_ARN)?.env;
+  const consumed = input.resolver
+    .resourcesOfType('AWS::Lambda::EventSourceMapping')
+    .map(([, mapping]) =>
+      input.queueUrlByArn.get(input.resolver.resolve(mapping.Properties?.EventSourceArn)),
+    );
+  const [queueUrl] = consumed;
+  const [stateMachineArn] = input.stateMachineArns;
+  if (!target?.DB_CLUSTER_ARN || !target.DB_SECRET_ARN || !target.DB_NAME || !queueUrl || !stateMachineArn) {
+    return { requeued: 0, followed: 0 };
+  }
+  const rdsData = new RDSDataClient(localAwsClientConfig(input.endpoints.rdsData));
+  const sqs = new SQSClient(localAwsClientConfig(input.endpoints.sqs));
+  const sfn = new SFNClient(localAwsClientConfig(input.endpoints.sfn));
+  const database = createDataApiDatabase({
+    resourceArn: target.DB_CLUSTER_ARN,
+    secretArn: target.DB_SECRET_ARN,
+    database: target.DB_NAME,
+    client: rdsData,
+  });
+  try {
+    return await resumeUnfinishedWork({
+      jobs: new PostgresJobRepository(database.db),
+      queue: new SqsChunkQueue({ client: sqs, queueUrl }),
+      workflow: new StepFunctionsConfirmationWorkflow({ client: sfn, stateMachineArn }),
+    });
+  } finally {
+    await database.close();
+    rdsData.destroy();
+    sqs.destroy();
+    sfn.destroy();
   }
 }

@@ -211,3 +211,47 @@ describe('the seed scenario over HTTP against the twin', () => {
     }
   });
 });
+
+describe('a restart of the twin', () => {
+  it('enqueues again the chunks the previous run left queued (the local queue keeps nothing on disk)', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'eci-twin-restart-'));
+    const start = () =>
+      startTwin({
+        port: 0,
+        simulatorPort: 0,
+        dataDir,
+        assemblyDir,
+        simulatorProcessingDelayMs: 0,
+        log: () => undefined,
+      });
+    try {
+      const first = await start();
+      const firstApi = apiClient(first);
+      const pushed = await firstApi.push(
+        first.demoConnectionId,
+        [{ barcode: 'RESUME1', quantity: 1 }],
+        '?dryRun=1',
+      );
+      const jobId = String((pushed.body.jobs as Array<{ jobId: string }>)[0]?.jobId);
+      await first.settle();
+      // As if the twin had stopped before the consumer got the chunk: the job is still queued.
+      await first.query("UPDATE jobs SET status = 'queued', finished_at = NULL WHERE id = :id", {
+        id: jobId,
+      });
+      await first.stop();
+
+      const second = await start();
+      try {
+        expect(second.demoConnectionId).toBe(first.demoConnectionId);
+        expect(second.resumed.requeued).toBe(1);
+        await second.settle();
+        const job = await apiClient(second).get<{ status: string }>(`/v1/jobs/${jobId}`);
+        expect(job.body.status).toBe('success');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
