@@ -1,4 +1,5 @@
 import './polyfills';
+import { startBanner } from './banner';
 import { startLocalStack } from './runtime/local-stack';
 
 /**
@@ -13,27 +14,18 @@ async function main() {
     ...(process.env.ECI_API_KEY && { apiKey: process.env.ECI_API_KEY }),
   });
   const { apiUrl, apiKey, demoConnectionId } = stack;
-  console.log(`
-ECI local stack is up.
-  API               ${apiUrl}            (x-api-key: ${apiKey})
-  Trendyol sim      ${stack.simulator.url}
-  data dir          ${stack.dataDir}   (delete it to start from scratch)
-  logs              ${stack.logFile}
-  demo connection   ${demoConnectionId}
-  resumed           ${stack.resumed.requeued} queued chunk(s), ${stack.resumed.followed} batch(es) to confirm
-
-Try it:
-  curl -s ${apiUrl}/health
-  curl -s -H 'x-api-key: ${apiKey}' ${apiUrl}/v1/connections/${demoConnectionId}/status
-  curl -s -X POST '${apiUrl}/v1/inventory/push?force=1&forceWrite=1' \\
-       -H 'x-api-key: ${apiKey}' -H 'content-type: application/json' \\
-       -d '{"connectionId":"${demoConnectionId}","items":[{"barcode":"8696947006698","quantity":0,"salePrice":0,"listPrice":0,"currencyType":"TRY"}]}'
-  curl -s -H 'x-api-key: ${apiKey}' ${apiUrl}/v1/jobs/<jobId>
-  curl -s -H 'x-api-key: ${apiKey}' '${apiUrl}/v1/inventory/state?connectionId=${demoConnectionId}'
-
-Writes to Trendyol: TRENDYOL_WRITE_ENABLED=${process.env.TRENDYOL_WRITE_ENABLED ?? 'false'}, forceWrite=1 allowed: ${process.env.TRENDYOL_FORCE_WRITE_ALLOWED ?? 'true'}.
-Stop with Ctrl-C; data is kept for the next start.
-`);
+  console.log(
+    startBanner({
+      title: 'ECI local stack is up.',
+      apiUrl,
+      apiKey,
+      simulatorUrl: stack.simulator.url,
+      dataDir: stack.dataDir,
+      logFile: stack.logFile,
+      demoConnectionId,
+      resumed: stack.resumed,
+    }),
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -1,48 +1,28 @@
-import { randomBytes } from 'node:crypto';
 import {
-  BadRequestException,
   BatchExecuteStatementCommand,
-  type BatchExecuteStatementCommandInput,
-  type BatchExecuteStatementCommandOutput,
   BeginTransactionCommand,
-  type BeginTransactionCommandInput,
-  type ColumnMetadata,
   CommitTransactionCommand,
-  type CommitTransactionCommandInput,
-  DatabaseErrorException,
-  DatabaseResumingException,
   ExecuteStatementCommand,
   type ExecuteStatementCommandInput,
-  type ExecuteStatementCommandOutput,
-  type Field,
   type RDSDataClient,
   RollbackTransactionCommand,
-  type RollbackTransactionCommandInput,
-  type SqlParameter,
 } from '@aws-sdk/client-rds-data';
 import type { PGlite } from '@electric-sql/pglite';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { createPgliteDataApi, type DataApiOnPgliteOptions } from '../../local/emulators/rds-data/engine';
+
+export {
+  DATA_API_MAX_RESPONSE_BYTES,
+  DATA_API_MAX_ROW_BYTES,
+  toPgParameter,
+  toPositional,
+} from '../../local/emulators/rds-data/engine';
 
 /**
- * A stand-in for the RDS Data API at the SDK-command boundary: aws-sdk-client-mock answers the
- * commands Drizzle's `aws-data-api/pg` driver sends by running the SQL on a PGlite instance, with the
- * Data API's rules applied on the way in and out:
- *
- * - named parameters (`:1`, `:name`) become positional ones typed like the Data API types them
- *   (stringValue → varchar unless a typeHint says DECIMAL/TIMESTAMP/DATE/TIME/UUID/JSON, longValue →
- *   int8, doubleValue → float8, booleanValue → bool, blobValue → bytea), so a missing cast or type
- *   hint fails here as it does on Aurora;
- * - `arrayValue` parameters are rejected (the Data API has no array parameters);
- * - TIMESTAMP/DATE/TIME hinted strings must be in the Data API's formats;
- * - results come back as `Field`s (numeric/json/text/timestamps → stringValue, int2/4/8 → longValue,
- *   float → doubleValue, bool → booleanValue, bytea → blobValue, timestamptz in UTC without offset);
- * - a response above 1 MiB or a result row above 64 KB is refused with BadRequestException;
- * - transactions hold the (single) PGlite connection: other work waits until commit/rollback.
+ * The RDS Data API at the SDK-command boundary: aws-sdk-client-mock answers the commands Drizzle's
+ * `aws-data-api/pg` driver sends with the PGlite-backed Data API that `npm run twin` also serves over
+ * HTTP (local/emulators/rds-data), so the rules it enforces live in one place.
  */
-
-export const DATA_API_MAX_RESPONSE_BYTES = 1024 * 1024;
-export const DATA_API_MAX_ROW_BYTES = 64 * 1024;
-
 export interface DataApiOnPglite {
   client: RDSDataClient;
   mock: AwsClientStub<RDSDataClient>;
@@ -52,395 +32,22 @@ export interface DataApiOnPglite {
   pauseFor(count: number): void;
 }
 
-export interface DataApiOnPgliteOptions {
-  /** How long autocommit work waits for an open transaction before failing (single connection). */
-  lockWaitMs?: number;
-}
-
-const OID = {
-  bool: 16,
-  bytea: 17,
-  int8: 20,
-  int2: 21,
-  int4: 23,
-  oid: 26,
-  json: 114,
-  float4: 700,
-  float8: 701,
-  varchar: 1043,
-  date: 1082,
-  time: 1083,
-  timestamp: 1114,
-  timestamptz: 1184,
-  numeric: 1700,
-  uuid: 2950,
-  jsonb: 3802,
-} as const;
-
-const HINT_OID: Record<string, number> = {
-  DECIMAL: OID.numeric,
-  TIMESTAMP: OID.timestamp,
-  DATE: OID.date,
-  TIME: OID.time,
-  UUID: OID.uuid,
-  JSON: OID.json,
-};
-
-const HINT_FORMAT: Record<string, { pattern: RegExp; message: string }> = {
-  TIMESTAMP: {
-    pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})?$/,
-    message: 'Timestamp format must be yyyy-mm-dd hh:mm:ss[.fffffffff]',
-  },
-  DATE: { pattern: /^\d{4}-\d{2}-\d{2}$/, message: 'Date format must be yyyy-mm-dd' },
-  TIME: { pattern: /^\d{2}:\d{2}:\d{2}(\.\d{1,9})?$/, message: 'Time format must be hh:mm:ss[.fffffffff]' },
-  DECIMAL: {
-    pattern: /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/,
-    message: 'Decimal value is not a valid number',
-  },
-};
-
-/** java.sql.Types codes, as the Data API reports them in ColumnMetadata.type. */
-const JDBC_TYPE: Record<number, number> = {
-  [OID.bool]: -7,
-  [OID.bytea]: -2,
-  [OID.int8]: -5,
-  [OID.int2]: 5,
-  [OID.int4]: 4,
-  [OID.float4]: 7,
-  [OID.float8]: 8,
-  [OID.numeric]: 2,
-  [OID.date]: 91,
-  [OID.time]: 92,
-  [OID.timestamp]: 93,
-  [OID.timestamptz]: 93,
-};
-
-const badRequest = (message: string) => new BadRequestException({ message, $metadata: {} });
-
-interface PgResult {
-  rows: unknown[][];
-  fields: { name: string; dataTypeID: number }[];
-  affectedRows?: number;
-}
-
-class ConnectionLock {
-  private tail: Promise<void> = Promise.resolve();
-
-  /** Resolves with the release function once every earlier holder has released. */
-  acquire(waitMs: number, what: string): Promise<() => void> {
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const ready = this.tail.then(() => release);
-    this.tail = this.tail.then(() => released);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        // Whoever waited gave up: hand the connection straight on once it is ours.
-        void ready.then((free) => free());
-        reject(
-          new Error(
-            `Data API stand-in: ${what} waited ${waitMs} ms for an open transaction (PGlite has one ` +
-              'connection; is a statement running outside the transaction that is still open?)',
-          ),
-        );
-      }, waitMs);
-    });
-    return Promise.race([ready, timeout]).finally(() => clearTimeout(timer));
-  }
-}
-
-/** `:name` → `$n`, skipping literals, quoted identifiers, comments, dollar quotes and `::` casts. */
-export function toPositional(text: string, parameters: readonly SqlParameter[]) {
-  const byName = new Map(parameters.map((p) => [p.name ?? '', p]));
-  const order: SqlParameter[] = [];
-  const index = new Map<string, number>();
-  let out = '';
-  let i = 0;
-  const copyUntil = (end: string, from: number) => {
-    const stop = text.indexOf(end, from);
-    const to = stop === -1 ? text.length : stop + end.length;
-    out += text.slice(i, to);
-    i = to;
-  };
-  while (i < text.length) {
-    const ch = text[i];
-    const next = text[i + 1];
-    if (ch === "'" || ch === '"') {
-      let j = i + 1;
-      const escapes = ch === "'" && /[eE]/.test(text[i - 1] ?? '') && !/\w/.test(text[i - 2] ?? '');
-      while (j < text.length) {
-        if (escapes && text[j] === '\\') j += 2;
-        else if (text[j] === ch && text[j + 1] === ch) j += 2;
-        else if (text[j] === ch) break;
-        else j += 1;
-      }
-      out += text.slice(i, j + 1);
-      i = j + 1;
-    } else if (ch === '-' && next === '-') {
-      copyUntil('\n', i);
-    } else if (ch === '/' && next === '*') {
-      copyUntil('*/', i + 2);
-    } else if (ch === '$' && /^\$(?:[A-Za-z_]\w*)?\$/.test(text.slice(i))) {
-      const tag = /^\$(?:[A-Za-z_]\w*)?\$/.exec(text.slice(i))?.[0] ?? '$$';
-      copyUntil(tag, i + tag.length);
-    } else if (ch === ':' && next === ':') {
-      out += '::';
-      i += 2;
-    } else if (ch === ':' && next !== undefined && /\w/.test(next)) {
-      const name = /^\w+/.exec(text.slice(i + 1))?.[0] ?? '';
-      const parameter = byName.get(name);
-      if (!parameter) throw badRequest(`No value specified for parameter: ${name}`);
-      let n = index.get(name);
-      if (n === undefined) {
-        order.push(parameter);
-        n = order.length;
-        index.set(name, n);
-      }
-      out += `$${n}`;
-      i += name.length + 1;
-    } else {
-      out += ch;
-      i += 1;
-    }
-  }
-  return { sql: out, parameters: order };
-}
-
-/** One Data API parameter as PGlite's text value and parameter type. */
-export function toPgParameter(parameter: SqlParameter): { value: string | null; type: number } {
-  const { value, typeHint, name } = parameter;
-  if (value?.arrayValue !== undefined) throw badRequest('Array parameters are not supported.');
-  if (!value) throw badRequest(`Parameter ${name} has no value`);
-  const hinted = typeHint ? HINT_OID[typeHint] : undefined;
-  if (typeHint && hinted === undefined) throw badRequest(`Unknown type hint: ${typeHint}`);
-  if (value.isNull) return { value: null, type: hinted ?? 0 };
-  if (value.stringValue !== undefined) {
-    const format = typeHint ? HINT_FORMAT[typeHint] : undefined;
-    if (format && !format.pattern.test(value.stringValue)) throw badRequest(format.message);
-    return { value: value.stringValue, type: hinted ?? OID.varchar };
-  }
-  if (typeHint) throw badRequest(`Type hint ${typeHint} applies to string values only`);
-  if (value.longValue !== undefined) return { value: String(value.longValue), type: OID.int8 };
-  if (value.doubleValue !== undefined) return { value: String(value.doubleValue), type: OID.float8 };
-  if (value.booleanValue !== undefined) return { value: String(value.booleanValue), type: OID.bool };
-  if (value.blobValue !== undefined) {
-    return { value: `\\x${Buffer.from(value.blobValue).toString('hex')}`, type: OID.bytea };
-  }
-  throw badRequest(`Parameter ${name} has no supported value`);
-}
-
-function toField(raw: unknown, type: number, category: string | undefined): Field {
-  if (raw === null || raw === undefined) return { isNull: true };
-  const text = String(raw);
-  if (category === 'A') throw new Error(`Data API stand-in: array results (type ${type}) are not modelled`);
-  switch (type) {
-    case OID.bool:
-      return { booleanValue: text === 't' || text === 'true' };
-    case OID.int2:
-    case OID.int4:
-    case OID.int8:
-    case OID.oid:
-      return { longValue: Number(text) };
-    case OID.float4:
-    case OID.float8:
-      return { doubleValue: Number(text) };
-    case OID.bytea:
-      return { blobValue: Uint8Array.from(Buffer.from(text.replace(/^\\x/, ''), 'hex')) };
-    case OID.timestamptz:
-      // The session runs in UTC, as Aurora does by default; the Data API drops the offset.
-      return { stringValue: text.replace(/[+-]\d{2}(:\d{2})?$/, '') };
-    default:
-      return { stringValue: text };
-  }
-}
-
-function fieldBytes(field: Field): number {
-  if (field.stringValue !== undefined) return Buffer.byteLength(field.stringValue);
-  if (field.blobValue !== undefined) return field.blobValue.byteLength;
-  return 8;
-}
-
 export async function mockDataApiOnPglite(
   client: RDSDataClient,
   pg: PGlite,
   options: DataApiOnPgliteOptions = {},
 ): Promise<DataApiOnPglite> {
-  const lockWaitMs = options.lockWaitMs ?? 10_000;
-  const lock = new ConnectionLock();
-  const transactions = new Map<string, () => void>();
-  let pausedFor = 0;
-
-  // Aurora's default TimeZone; Data API TIMESTAMP parameters and timestamptz results are UTC.
-  await pg.exec(`SET TimeZone = 'UTC'`);
-  const types = new Map<number, { name: string; category: string }>();
-  // Every value travels as text both ways: the stand-in, not PGlite, decides the representation.
-  const asText = (value: unknown) => String(value);
-  const keepText = (value: string) => value;
-  let codecs = {};
-  const loadTypes = async () => {
-    const result = await pg.query<{ oid: number; typname: string; typcategory: string }>(
-      'SELECT oid::int AS oid, typname, typcategory FROM pg_type',
-    );
-    for (const row of result.rows) types.set(row.oid, { name: row.typname, category: row.typcategory });
-    codecs = {
-      parsers: Object.fromEntries([...types.keys()].map((oid) => [oid, keepText])),
-      serializers: Object.fromEntries([...types.keys()].map((oid) => [oid, asText])),
-    };
-  };
-  await loadTypes();
-
-  const checkTarget = (input: { resourceArn?: string; secretArn?: string }) => {
-    if (!input.resourceArn) throw badRequest('resourceArn is required');
-    if (!input.secretArn) throw badRequest('secretArn is required');
-    if (pausedFor > 0) {
-      pausedFor -= 1;
-      throw new DatabaseResumingException({
-        message: 'The Aurora DB instance is resuming after being auto-paused. Please wait a few seconds.',
-        $metadata: {},
-      });
-    }
-  };
-
-  const run = async (text: string, parameters: readonly SqlParameter[]): Promise<PgResult> => {
-    const positional = toPositional(text, parameters);
-    const values = positional.parameters.map(toPgParameter);
-    try {
-      return await pg.query<unknown[]>(
-        positional.sql,
-        values.map((v) => v.value),
-        { rowMode: 'array', paramTypes: values.map((v) => v.type), ...codecs },
-      );
-    } catch (error) {
-      const { message, code } = error as { message?: string; code?: string };
-      throw new DatabaseErrorException({
-        message: `ERROR: ${message ?? String(error)}; SQLState: ${code ?? 'XX000'}`,
-        $metadata: {},
-      });
-    }
-  };
-
-  /** Runs inside the named transaction, or alone on the connection (autocommit). */
-  const onConnection = async <T>(transactionId: string | undefined, what: string, work: () => Promise<T>) => {
-    if (transactionId) {
-      if (!transactions.has(transactionId)) throw badRequest(`Transaction ${transactionId} is not found`);
-      return work();
-    }
-    const release = await lock.acquire(lockWaitMs, what);
-    try {
-      return await work();
-    } finally {
-      release();
-    }
-  };
-
-  const toOutput = async (
-    input: ExecuteStatementCommandInput,
-    result: PgResult,
-  ): Promise<Partial<ExecuteStatementCommandOutput>> => {
-    if (result.fields.some((f) => !types.has(f.dataTypeID))) await loadTypes();
-    const output: Partial<ExecuteStatementCommandOutput> = {
-      numberOfRecordsUpdated: result.affectedRows ?? 0,
-      generatedFields: [],
-    };
-    if (result.fields.length === 0) return output;
-    output.records = result.rows.map((row) =>
-      result.fields.map((f, i) => toField(row[i], f.dataTypeID, types.get(f.dataTypeID)?.category)),
-    );
-    for (const record of output.records) {
-      const bytes = record.reduce((sum, field) => sum + fieldBytes(field), 0);
-      if (bytes > DATA_API_MAX_ROW_BYTES) {
-        throw badRequest(`Database returned a row of ${bytes} bytes, above the 64 KB row size limit`);
-      }
-    }
-    if (input.includeResultMetadata) {
-      output.columnMetadata = result.fields.map(
-        (f): ColumnMetadata => ({
-          name: f.name,
-          label: f.name,
-          typeName: types.get(f.dataTypeID)?.name,
-          type: JDBC_TYPE[f.dataTypeID] ?? (f.dataTypeID === OID.varchar ? 12 : 1111),
-        }),
-      );
-    }
-    const size = Buffer.byteLength(
-      JSON.stringify(output, (_, v: unknown) =>
-        v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
-      ),
-    );
-    if (size > DATA_API_MAX_RESPONSE_BYTES) {
-      throw badRequest('Database returned more than the allowed response size limit');
-    }
-    return output;
-  };
-
+  const api = await createPgliteDataApi(pg, options);
   const mock = mockClient(client);
-  mock.on(ExecuteStatementCommand).callsFake(async (input: ExecuteStatementCommandInput) => {
-    checkTarget(input);
-    if (!input.sql) throw badRequest('sql is required');
-    if (input.formatRecordsAs && input.formatRecordsAs !== 'NONE') {
-      throw new Error('Data API stand-in: formatRecordsAs JSON is not modelled');
-    }
-    const text = input.sql;
-    return onConnection(input.transactionId, 'ExecuteStatement', async () =>
-      toOutput(input, await run(text, input.parameters ?? [])),
-    );
-  });
-  mock.on(BatchExecuteStatementCommand).callsFake(async (input: BatchExecuteStatementCommandInput) => {
-    checkTarget(input);
-    if (!input.sql) throw badRequest('sql is required');
-    const text = input.sql;
-    const sets = input.parameterSets?.length ? input.parameterSets : [[]];
-    return onConnection(input.transactionId, 'BatchExecuteStatement', async () => {
-      const output: Partial<BatchExecuteStatementCommandOutput> = { updateResults: [] };
-      for (const set of sets) {
-        await run(text, set);
-        output.updateResults?.push({ generatedFields: [] });
-      }
-      return output;
-    });
-  });
-  mock.on(BeginTransactionCommand).callsFake(async (input: BeginTransactionCommandInput) => {
-    checkTarget(input);
-    const release = await lock.acquire(lockWaitMs, 'BeginTransaction');
-    try {
-      await pg.exec('BEGIN');
-    } catch (error) {
-      release();
-      throw error;
-    }
-    const transactionId = randomBytes(36).toString('base64');
-    transactions.set(transactionId, release);
-    return { transactionId };
-  });
-  const end = async (transactionId: string | undefined, statement: 'COMMIT' | 'ROLLBACK') => {
-    const release = transactionId ? transactions.get(transactionId) : undefined;
-    if (!transactionId || !release) throw badRequest(`Transaction ${transactionId} is not found`);
-    transactions.delete(transactionId);
-    try {
-      await pg.exec(statement);
-    } finally {
-      release();
-    }
-  };
-  mock.on(CommitTransactionCommand).callsFake(async (input: CommitTransactionCommandInput) => {
-    checkTarget(input);
-    await end(input.transactionId, 'COMMIT');
-    return { transactionStatus: 'Transaction Committed' };
-  });
-  mock.on(RollbackTransactionCommand).callsFake(async (input: RollbackTransactionCommandInput) => {
-    checkTarget(input);
-    await end(input.transactionId, 'ROLLBACK');
-    return { transactionStatus: 'Rollback Complete' };
-  });
-
+  mock.on(ExecuteStatementCommand).callsFake(api.executeStatement);
+  mock.on(BatchExecuteStatementCommand).callsFake(api.batchExecuteStatement);
+  mock.on(BeginTransactionCommand).callsFake(api.beginTransaction);
+  mock.on(CommitTransactionCommand).callsFake(api.commitTransaction);
+  mock.on(RollbackTransactionCommand).callsFake(api.rollbackTransaction);
   return {
     client,
     mock,
     executeInputs: () => mock.commandCalls(ExecuteStatementCommand).map((call) => call.args[0].input),
-    pauseFor: (count) => {
-      pausedFor = count;
-    },
+    pauseFor: api.pauseFor,
   };
 }
