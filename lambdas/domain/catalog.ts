@@ -3,6 +3,7 @@ import type { InventoryItem } from './inventory-item';
 import { MAX_ITEMS_PER_PUSH } from './inventory-item';
 import type { Cents } from './money';
 import { pushItemSchema, toIssues } from './push-request';
+import { ecIdSchema } from './text';
 import { ValidationError, type ValidationIssue } from './validation-error';
 
 /**
@@ -23,28 +24,13 @@ const VARIANT_FIELDS = new Set(['barcode', 'quantity', 'salePrice', 'listPrice',
 
 const envelopeSchema = z
   .object({
-    connectionId: z.string({ error: 'must be a string' }).trim().min(1, 'must not be blank'),
+    connectionId: ecIdSchema,
     variants: z
       .array(z.unknown(), { error: 'must be an array' })
       .min(1, 'must contain at least one variant')
       .max(MAX_ITEMS_PER_PUSH, `must contain at most ${MAX_ITEMS_PER_PUSH} variants`),
   })
   .strict();
-
-/**
- * zod's issues as ValidationIssues, with an unknown-keys issue (zod's `.strict()`) split into one
- * issue per unknown field, so the 400 names each field by its path.
- */
-export function strictIssues(error: z.ZodError, prefix: (string | number)[] = []): ValidationIssue[] {
-  return error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({
-          path: [...prefix, ...issue.path, key].map(String).join('.'),
-          message: 'unknown field',
-        }))
-      : toIssues(new z.ZodError([issue]), prefix),
-  );
-}
 
 export interface CatalogUpsertRequest {
   connectionId: string;
@@ -58,7 +44,7 @@ export interface CatalogUpsertRequest {
  */
 export function parseCatalogUpsert(body: unknown): CatalogUpsertRequest {
   const envelope = envelopeSchema.safeParse(body);
-  const issues: ValidationIssue[] = envelope.success ? [] : strictIssues(envelope.error);
+  const issues: ValidationIssue[] = envelope.success ? [] : toIssues(envelope.error);
   const raw = (body as { variants?: unknown } | null)?.variants;
   const checkItems = Array.isArray(raw) && raw.length <= MAX_ITEMS_PER_PUSH;
   const byBarcode = new Map<string, InventoryItem>();

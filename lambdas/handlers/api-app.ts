@@ -4,6 +4,14 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
 import type { MetricsSink } from '../composition/observability';
 import {
+  approveHeld,
+  listCatalogVariants,
+  listDrift,
+  listHeld,
+  upsertCatalogVariants,
+} from '../use-cases/catalog';
+import { syncConnectionNow } from '../use-cases/catalog-sync';
+import {
   type ConnectionDeps,
   createConnection,
   getConnection,
@@ -18,7 +26,6 @@ import { getJob } from '../use-cases/jobs';
 import { type PollDeps, pollBatchOnDemand } from '../use-cases/poll-batch';
 import { type PushDeps, pushInventory } from '../use-cases/push-inventory';
 import { toBatchView } from './http/batch-view';
-import { catalogRoutes } from './http/catalog-routes';
 import { type ErrorLogger, errorMapper } from './http/error-mapper';
 import { header, parseBody, readJsonBody, readQuery } from './http/request';
 import { ROUTES, type RouteSchema } from './http/request-schemas';
@@ -129,7 +136,24 @@ export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
     bind(ROUTES.getInventoryState, async ({ query }) =>
       json(200, await getInventoryState(await resolveDeps(), query)),
     ),
-    ...catalogRoutes(resolveDeps),
+    bind(ROUTES.putCatalogVariants, async ({ body }) =>
+      json(200, await upsertCatalogVariants(await resolveDeps(), body)),
+    ),
+    bind(ROUTES.listCatalogVariants, async ({ query }) =>
+      json(200, await listCatalogVariants(await resolveDeps(), query)),
+    ),
+    bind(ROUTES.syncConnection, async ({ params, query }) => {
+      const result = await syncConnectionNow(await resolveDeps(), params.id, {
+        dryRun: query.dryRun ?? false,
+      });
+      return json(result.httpStatus, result.body);
+    }),
+    bind(ROUTES.listHeld, async ({ query }) => json(200, await listHeld(await resolveDeps(), query))),
+    bind(ROUTES.approveHeld, async ({ body }) => {
+      const result = await approveHeld(await resolveDeps(), body);
+      return json(result.httpStatus, result.body);
+    }),
+    bind(ROUTES.listDrift, async ({ query }) => json(200, await listDrift(await resolveDeps(), query))),
   ]);
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

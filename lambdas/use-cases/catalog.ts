@@ -1,13 +1,10 @@
-import { z } from 'zod';
 import { normalizeBarcode } from '../domain/barcode';
 import {
   DEFAULT_PAGE_LIMIT,
   decodeCursor,
   encodeCursor,
-  MAX_PAGE_LIMIT,
   type ProductVariant,
   parseCatalogUpsert,
-  strictIssues,
 } from '../domain/catalog';
 import type { InventoryItem } from '../domain/inventory-item';
 import { centsToJsonNumber } from '../domain/money';
@@ -88,41 +85,26 @@ export async function upsertCatalogVariants(deps: CatalogDeps, body: unknown) {
   };
 }
 
-const pageQuerySchema = z
-  .object({
-    connectionId: z.string({ error: 'is required' }).trim().min(1, 'must not be blank'),
-    barcode: z.string().transform(normalizeBarcode).optional(),
-    limit: z.coerce
-      .number({ error: 'must be an integer' })
-      .int('must be an integer')
-      .min(1, 'must be at least 1')
-      .max(MAX_PAGE_LIMIT, `must be at most ${MAX_PAGE_LIMIT}`)
-      .optional(),
-    cursor: z.string().min(1, 'must not be blank').optional(),
-  })
-  .strict();
-
-const heldQuerySchema = pageQuerySchema.extend({
-  kind: z.enum(['guard', 'budget'], { error: 'must be "guard" or "budget"' }).optional(),
-});
-
-function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string | undefined>): z.infer<T> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) throw new ValidationError('The query is invalid.', strictIssues(parsed.error));
-  return parsed.data;
+/** A validated page query (the HTTP edge checks ids, barcode alphabet, limit and cursor shape). */
+export interface PageQuery {
+  connectionId: string;
+  barcode?: string;
+  /** Rows per page, 1–1000. @default 100 */
+  limit?: number;
+  /** A `nextCursor` from an earlier page. */
+  cursor?: string;
 }
 
 /**
  * `GET /v1/catalog/variants?connectionId=…[&barcode=…][&limit=…][&cursor=…]` → `{items, nextCursor}`.
  * Pages in barcode order; `nextCursor` is null on the last page and is passed back as `cursor`.
  */
-export async function listCatalogVariants(deps: CatalogDeps, query: Record<string, string | undefined>) {
-  const q = parseQuery(pageQuerySchema, query);
+export async function listCatalogVariants(deps: CatalogDeps, q: PageQuery) {
   const connection = await requireConnection(deps, q.connectionId);
   const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
   const rows = await deps.catalog.listVariants(connection.id, {
     after: q.cursor !== undefined ? decodeCursor(q.cursor) : null,
-    ...(q.barcode !== undefined && { barcode: q.barcode }),
+    ...(q.barcode !== undefined && { barcode: normalizeBarcode(q.barcode) }),
     limit: limit + 1,
   });
   const page = rows.slice(0, limit);
@@ -134,14 +116,13 @@ export async function listCatalogVariants(deps: CatalogDeps, query: Record<strin
 }
 
 /** `GET /v1/inventory/held?connectionId=…[&kind=guard|budget]` → `{items, nextCursor}` (paged like the catalog). */
-export async function listHeld(deps: CatalogDeps, query: Record<string, string | undefined>) {
-  const q = parseQuery(heldQuerySchema, query);
+export async function listHeld(deps: CatalogDeps, q: PageQuery & { kind?: 'guard' | 'budget' }) {
   const connection = await requireConnection(deps, q.connectionId);
   const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
   const rows = await deps.catalog.listHolds(connection.id, {
     after: q.cursor !== undefined ? decodeCursor(q.cursor) : null,
     ...(q.kind !== undefined && { kind: q.kind }),
-    ...(q.barcode !== undefined && { barcodes: [q.barcode] }),
+    ...(q.barcode !== undefined && { barcodes: [normalizeBarcode(q.barcode)] }),
     limit: limit + 1,
   });
   const page = rows.slice(0, limit);
@@ -152,36 +133,19 @@ export async function listHeld(deps: CatalogDeps, query: Record<string, string |
   };
 }
 
-const approveSchema = z
-  .object({
-    connectionId: z.string({ error: 'must be a string' }).trim().min(1, 'must not be blank'),
-    barcodes: z
-      .array(
-        z
-          .string({ error: 'must be a string' })
-          .transform(normalizeBarcode)
-          .refine((b) => b.length > 0, 'must not be blank'),
-        { error: 'must be an array' },
-      )
-      .min(1, 'must contain at least one barcode')
-      .max(MAX_PAGE_LIMIT, `must contain at most ${MAX_PAGE_LIMIT} barcodes`),
-  })
-  .strict();
-
 /**
  * `POST /v1/inventory/held/approve {connectionId, barcodes}`: sends the prices the price guard held for
  * these barcodes (the budget still applies). Answers the push response plus `approvedCount` and
  * `notHeld` (barcodes without a held price).
  */
-export async function approveHeld(deps: PushDeps, body: unknown) {
-  const parsed = approveSchema.safeParse(body);
-  if (!parsed.success) throw new ValidationError('The approval is invalid.', strictIssues(parsed.error));
-  const connection = await requireConnection(deps, parsed.data.connectionId);
+export async function approveHeld(deps: PushDeps, input: { connectionId: string; barcodes: string[] }) {
+  const barcodes = input.barcodes.map(normalizeBarcode);
+  const connection = await requireConnection(deps, input.connectionId);
   const holds = await deps.catalog.listHolds(connection.id, {
     kind: 'guard',
-    barcodes: parsed.data.barcodes,
+    barcodes,
     after: null,
-    limit: parsed.data.barcodes.length,
+    limit: barcodes.length,
   });
   const held = new Set(holds.map((h) => h.barcode));
   const items: InventoryItem[] = holds.map((h) => ({
@@ -189,7 +153,7 @@ export async function approveHeld(deps: PushDeps, body: unknown) {
     ...(h.salePrice !== null && { salePrice: h.salePrice }),
     ...(h.listPrice !== null && { listPrice: h.listPrice }),
   }));
-  const notHeld = [...new Set(parsed.data.barcodes)].filter((b) => !held.has(b));
+  const notHeld = [...new Set(barcodes)].filter((b) => !held.has(b));
   if (items.length === 0) {
     return { httpStatus: 200, body: { ok: true as const, approvedCount: 0, notHeld } };
   }
@@ -202,8 +166,6 @@ export async function approveHeld(deps: PushDeps, body: unknown) {
   );
   return { httpStatus: result.httpStatus, body: { ...result.body, approvedCount: items.length, notHeld } };
 }
-
-const driftQuerySchema = pageQuerySchema.omit({ barcode: true });
 
 function toDriftView(d: DriftRecord) {
   const values = (v: DriftRecord['live']) => ({
@@ -225,8 +187,7 @@ function toDriftView(d: DriftRecord) {
  * `GET /v1/inventory/drift?connectionId=…` → `{items, nextCursor}`: live values that differ from what
  * Trendyol confirmed, found by the last reconciliation of each barcode (paged like the catalog).
  */
-export async function listDrift(deps: CatalogDeps, query: Record<string, string | undefined>) {
-  const q = parseQuery(driftQuerySchema, query);
+export async function listDrift(deps: CatalogDeps, q: Omit<PageQuery, 'barcode'>) {
   const connection = await requireConnection(deps, q.connectionId);
   const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
   const rows = await deps.catalog.listDrift(

@@ -288,7 +288,7 @@ describe('guards', () => {
     expect(bad.status).toBe(400);
     const paths = (bad.body.error as { details: Array<{ path: string }> }).details.map((d) => d.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['settings.stockBuffer', 'settings.driftPolicy', 'settings']),
+      expect.arrayContaining(['settings.stockBuffer', 'settings.driftPolicy', 'settings.colour']),
     );
     const patched = await api.call('PATCH', `/v1/connections/${connectionId}`, {
       body: {
@@ -407,14 +407,16 @@ describe('scheduled sync', () => {
   it('where writes are off the schedule creates no jobs; an on-demand sync shows what would go', async () => {
     const connectionId = await newConnection('Dev stage shop');
     await putVariants(connectionId, [{ barcode: 'DEV-1', quantity: 2, salePrice: 5, listPrice: 5 }]);
-    stack.container.writeEnabledEnv = false;
+    // The stage's setting, as every function that reads it (schedule, API, consumer) has it.
+    const gated = [stack.functions.CatalogSync, stack.functions.Api, stack.functions.PushConsumer];
+    for (const fn of gated) fn.writeEnabledEnv = false;
     try {
-      expect(await syncCatalog(stack.container)).toEqual([]);
+      expect(await syncCatalog(stack.functions.CatalogSync)).toEqual([]);
       const onDemand = await sync(connectionId);
       expect(onDemand.body).toMatchObject({ writeEnabled: false, changedCount: 1, note: expect.any(String) });
       await stack.settle();
     } finally {
-      stack.container.writeEnabledEnv = true;
+      for (const fn of gated) fn.writeEnabledEnv = true;
     }
     expect(stack.simulator.liveValue(DEMO_SELLER.sellerId, 'DEV-1')).toBeUndefined();
   });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { barcodeProblem } from '../../domain/barcode';
+import { MAX_PAGE_LIMIT } from '../../domain/catalog';
 import { createConnectionBodySchema, updateConnectionBodySchema } from '../../domain/connection-input';
-import { pushRequestBodySchema } from '../../domain/push-request';
+import { MAX_ITEMS_PER_PUSH } from '../../domain/inventory-item';
+import { pushItemSchema, pushRequestBodySchema } from '../../domain/push-request';
 import { batchRequestIdSchema, ecIdSchema, refineSafeText } from '../../domain/text';
 import { FLAG_VALUES } from './request';
 
@@ -15,7 +17,7 @@ import { FLAG_VALUES } from './request';
  * surrogates, bidi controls) is a 400 wherever it appears.
  */
 export interface RouteSchema {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   /** `/v1/jobs/:id` style; parameter names match `params`' keys. */
   path: string;
   summary: string;
@@ -69,6 +71,49 @@ export const stateQuerySchema = z.strictObject({
   barcode: barcodeQuerySchema.optional(),
   /** Paging cursor: the last barcode of the previous page (`nextAfter`). */
   after: barcodeQuerySchema.optional(),
+});
+
+/** A page size in a query: decimal digits, 1–1000 (default 100, see domain/catalog.ts). */
+const limitQuerySchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,3}$/, `must be an integer from 1 to ${MAX_PAGE_LIMIT}`)
+  .transform(Number)
+  .refine((n) => n <= MAX_PAGE_LIMIT, `must be at most ${MAX_PAGE_LIMIT}`)
+  .optional();
+
+/** An opaque paging cursor: a `nextCursor` from an earlier page (base64url). */
+const cursorQuerySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a nextCursor from an earlier page')
+  .optional();
+
+/** A page of a connection's catalog, held prices or drift: barcode order, `limit` rows after `cursor`. */
+export const catalogPageQuerySchema = z.strictObject({
+  connectionId: ecIdSchema,
+  barcode: barcodeQuerySchema.optional(),
+  limit: limitQuerySchema,
+  cursor: cursorQuerySchema,
+});
+
+export const heldQuerySchema = catalogPageQuerySchema.extend({
+  kind: z.enum(['guard', 'budget'], { error: 'must be "guard" or "budget"' }).optional(),
+});
+
+export const driftQuerySchema = catalogPageQuerySchema.omit({ barcode: true });
+
+/** `PUT /v1/catalog/variants`: the push's item rules per variant (documents what the use case checks). */
+export const catalogUpsertBodySchema = z.strictObject({
+  connectionId: ecIdSchema,
+  variants: z.array(pushItemSchema).min(1).max(MAX_ITEMS_PER_PUSH),
+});
+
+/** `POST /v1/inventory/held/approve`: which held prices to send. */
+export const approveHeldBodySchema = z.strictObject({
+  connectionId: ecIdSchema,
+  barcodes: z
+    .array(barcodeQuerySchema, { error: 'must be an array' })
+    .min(1, 'must contain at least one barcode')
+    .max(MAX_PAGE_LIMIT, `must contain at most ${MAX_PAGE_LIMIT} barcodes`),
 });
 
 export const ROUTES = {
@@ -160,6 +205,58 @@ export const ROUTES = {
     summary: 'Confirmed and in-flight values per barcode',
     auth: true,
     query: stateQuerySchema,
+    status: 200,
+  },
+  putCatalogVariants: {
+    method: 'PUT',
+    path: '/v1/catalog/variants',
+    summary: "Bulk-upsert the connection's catalog (product variants, ≤ 50,000, the push's item rules)",
+    auth: true,
+    query: noQuery,
+    body: catalogUpsertBodySchema,
+    bodyCheckedBy: 'use-case',
+    status: 200,
+  },
+  listCatalogVariants: {
+    method: 'GET',
+    path: '/v1/catalog/variants',
+    summary: "A page of the connection's catalog in barcode order",
+    auth: true,
+    query: catalogPageQuerySchema,
+    status: 200,
+  },
+  syncConnection: {
+    method: 'POST',
+    path: '/v1/connections/:id/sync',
+    summary: 'Sync the catalog now (the push response plus the guards counts)',
+    auth: true,
+    params: idParams,
+    query: z.strictObject({ dryRun: flagSchema }),
+    status: 202,
+  },
+  listHeld: {
+    method: 'GET',
+    path: '/v1/inventory/held',
+    summary: 'Prices the guards hold back (price guard, per-barcode budget)',
+    auth: true,
+    query: heldQuerySchema,
+    status: 200,
+  },
+  approveHeld: {
+    method: 'POST',
+    path: '/v1/inventory/held/approve',
+    summary: 'Send the prices the price guard held for these barcodes',
+    auth: true,
+    query: noQuery,
+    body: approveHeldBodySchema,
+    status: 202,
+  },
+  listDrift: {
+    method: 'GET',
+    path: '/v1/inventory/drift',
+    summary: 'Live values that differ from what Trendyol confirmed',
+    auth: true,
+    query: driftQuerySchema,
     status: 200,
   },
 } as const satisfies Record<string, RouteSchema>;
