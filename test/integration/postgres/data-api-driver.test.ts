@@ -146,6 +146,7 @@ describe('Data API driver', () => {
           { isNull: true },
           { stringValue: 'sent' },
           { stringValue: 'job-1' },
+          { stringValue: '2026-01-13 16:54:56.747' },
         ],
       ],
     });
@@ -157,6 +158,7 @@ describe('Data API driver', () => {
       listPrice: null,
       status: 'sent',
       jobId: 'job-1',
+      acceptedAt: '2026-01-13T16:54:56.747Z',
     });
     const [select] = executeInputs();
     expect(select?.sql).toContain('IN (SELECT jsonb_array_elements_text(:2::jsonb))');
