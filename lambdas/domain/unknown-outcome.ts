@@ -17,8 +17,11 @@ export const READ_BACK_WINDOW_MS = 2 * 60 * 1000;
 
 /** Kept in the job's summary as `outcomeUnknown` while the outcome is being resolved. */
 export interface UnknownOutcomeMarker {
-  /** When Trendyol refused the body as a repeat (its 15-minute window started before this), or null. */
-  refusedAt: string | null;
+  /**
+   * The latest time Trendyol may have accepted the body (its 15-minute window for the identical body
+   * runs from then at the latest); null when it is known not to have taken it.
+   */
+  windowFrom: string | null;
   /** Read-backs stop at this time. */
   resolveUntil: string;
   reason: string;
@@ -27,14 +30,14 @@ export interface UnknownOutcomeMarker {
 }
 
 /** Starts a resolution: the marker and when the first read-back is due. */
-export function startUnknownOutcome(input: { refused: boolean; reason: string; now: Date }): {
+export function startUnknownOutcome(input: { windowFrom: Date | null; reason: string; now: Date }): {
   marker: UnknownOutcomeMarker;
   firstReadAt: Date;
 } {
   const now = input.now.getTime();
   return {
     marker: {
-      refusedAt: input.refused ? input.now.toISOString() : null,
+      windowFrom: input.windowFrom ? input.windowFrom.toISOString() : null,
       resolveUntil: new Date(now + READ_BACK_WINDOW_MS).toISOString(),
       reason: input.reason,
     },
@@ -65,8 +68,8 @@ export function decideUnknownOutcome(input: {
   if (now.getTime() < Date.parse(marker.resolveUntil)) {
     return { kind: 'read-again', at: new Date(now.getTime() + READ_BACK_DELAY_MS) };
   }
-  const windowEnds = marker.refusedAt
-    ? Date.parse(marker.refusedAt) + DEDUP_WINDOW_MS + REVERT_MARGIN_MS
+  const windowEnds = marker.windowFrom
+    ? Date.parse(marker.windowFrom) + DEDUP_WINDOW_MS + REVERT_MARGIN_MS
     : now.getTime();
   return { kind: 'resend', at: new Date(Math.max(now.getTime(), windowEnds)) };
 }
@@ -78,7 +81,7 @@ export function unknownOutcomeOf(summary: Record<string, unknown> | null): Unkno
   const marker = value as Partial<UnknownOutcomeMarker>;
   if (typeof marker.resolveUntil !== 'string' || typeof marker.reason !== 'string') return null;
   return {
-    refusedAt: typeof marker.refusedAt === 'string' ? marker.refusedAt : null,
+    windowFrom: typeof marker.windowFrom === 'string' ? marker.windowFrom : null,
     resolveUntil: marker.resolveUntil,
     reason: marker.reason,
     ...(marker.resend === true && { resend: true as const }),

@@ -150,6 +150,14 @@ export async function consumeChunk(
     // An earlier delivery got Trendyol's answer but stopped before finishing: never send it again.
     return handOff(deps, job, job.batchRequestId, summary);
   }
+  if (waiting?.status === 'running' && waiting.attempts > 0) {
+    // The previous delivery stopped mid-send (a crash between Trendyol's answer and the database
+    // write): Trendyol may hold the body since then, so it is resolved by read-back, not sent blindly.
+    return resolveUnknownOutcome(deps, job, connection, {
+      windowFrom: new Date(waiting.updatedAt),
+      reason: 'A previous delivery stopped while sending this chunk; its outcome is unknown.',
+    });
+  }
   if (connection.status === 'paused') {
     return fail(
       {
@@ -172,7 +180,17 @@ export async function consumeChunk(
   let reason = 'not sent';
   let retryAfterMs = 0;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    await acquireSendSlot(deps, connection);
+    try {
+      await acquireSendSlot(deps, connection);
+    } catch (error) {
+      // Nothing was sent in this attempt: the job is plainly queued again, not "stopped mid-send".
+      await deps.jobs.requeue(
+        job.id,
+        { code: 'RATE_LIMITED', message: (error as Error).message },
+        deps.clock.now(),
+      );
+      throw error;
+    }
     const outcome = await deps.marketplace.updatePriceAndInventory(connection, credentials, job.body);
     const action = decideSendOutcome({ outcome, attempt, attempts, connectionId: connection.id, random });
     switch (action.kind) {
@@ -192,8 +210,9 @@ export async function consumeChunk(
           action.releaseDedup,
         );
       case 'resolve-unknown':
+        // Whether refused as a repeat or answered without an id, Trendyol may hold the body from now on.
         return resolveUnknownOutcome(deps, job, connection, {
-          refused: outcome.kind === 'duplicate-request',
+          windowFrom: deps.clock.now(),
           reason: action.reason,
         });
       case 'retry-inline':
@@ -285,7 +304,7 @@ async function resolveUnknownOutcome(
   deps: ConsumeDeps,
   job: Job,
   connection: Connection,
-  input: { refused: boolean; reason: string },
+  input: { windowFrom: Date | null; reason: string },
 ): Promise<ConsumeResult> {
   const now = deps.clock.now();
   const { marker, firstReadAt } = startUnknownOutcome({ ...input, now });

@@ -387,6 +387,7 @@ export class MemoryStore implements JobRepository, InventoryRepository {
 
 export class MemoryDedup implements DedupStore {
   records = new Map<string, DedupRecord>();
+  // Atomic like DynamoDB's conditional put: no await between the check and the write.
   async claim(input: {
     connectionId: string;
     bodyHash: string;
@@ -394,8 +395,9 @@ export class MemoryDedup implements DedupStore {
     now: Date;
     windowMs: number;
   }): Promise<DedupClaim> {
-    const existing = await this.find(input.connectionId, input.bodyHash, input.now);
-    if (existing) return { claimed: false, existing };
+    const key = `${input.connectionId}|${input.bodyHash}`;
+    const existing = this.records.get(key);
+    if (existing && existing.expiresAt.getTime() > input.now.getTime()) return { claimed: false, existing };
     const record = {
       connectionId: input.connectionId,
       bodyHash: input.bodyHash,
@@ -403,7 +405,7 @@ export class MemoryDedup implements DedupStore {
       createdAt: input.now,
       expiresAt: new Date(input.now.getTime() + input.windowMs),
     };
-    this.records.set(`${input.connectionId}|${input.bodyHash}`, record);
+    this.records.set(key, record);
     return { claimed: true, record };
   }
   async find(connectionId: string, bodyHash: string, now: Date) {
