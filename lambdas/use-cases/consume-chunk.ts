@@ -90,11 +90,12 @@ export async function consumeChunk(
   input: { jobId: string; receiveCount: number; maxReceiveCount: number },
 ): Promise<ConsumeResult> {
   const startedAtMs = deps.clock.now().getTime();
-  // A job waiting out Trendyol's 15-minute window gets a new message when it is released; a message
-  // arriving before that is a stale or duplicate delivery and must not send the body again.
+  // A scheduled job (a revert, a correction, an unknown outcome being read back) is only ever sent
+  // through the release, which queues it and sends a new message. Any message that finds it scheduled
+  // is a stale or duplicate delivery, even once its time has come, and must not send the body.
   const waiting = await deps.jobs.get(input.jobId);
-  if (waiting?.status === 'scheduled' && waiting.notBefore && Date.parse(waiting.notBefore) > startedAtMs) {
-    return { outcome: 'not-due', notBefore: waiting.notBefore };
+  if (waiting?.status === 'scheduled') {
+    return { outcome: 'not-due', notBefore: waiting.notBefore ?? new Date(startedAtMs).toISOString() };
   }
   const job = await deps.jobs.startAttempt(input.jobId, deps.clock.now());
   if (!job) return { outcome: 'already-finished' };

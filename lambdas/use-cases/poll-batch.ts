@@ -450,7 +450,11 @@ function itemOf(value: KnownValue): InventoryItem {
  * Schedules the seller's latest values of `barcodes` to be sent again: a job released by the
  * per-minute release once Trendyol's window for an identical body (if ECI sent one) has passed.
  */
-async function scheduleCorrection(deps: PollDeps, overtakenBy: Job, barcodes: readonly string[]) {
+export async function scheduleCorrection(
+  deps: Pick<PollDeps, 'inventory' | 'jobs' | 'clock' | 'dedup' | 'ids'>,
+  overtakenBy: Job,
+  barcodes: readonly string[],
+) {
   const known = await deps.inventory.findKnownValues(overtakenBy.connectionId, barcodes);
   const items = [...known.values()].filter((k) => k.status === 'failed').map(itemOf);
   const now = deps.clock.now();

@@ -2,14 +2,28 @@ import { chunkItems } from '../domain/chunk';
 import { REVERT_MARGIN_MS } from '../domain/dedup-decision';
 import { DEDUP_WINDOW_MS } from '../domain/inventory-item';
 import { confirmationOf } from '../domain/job-confirmation';
-import { decideUnknownOutcome, type UnknownOutcomeMarker, unknownOutcomeOf } from '../domain/unknown-outcome';
+import { proveItem } from '../domain/read-back-proof';
+import {
+  decideUnknownOutcome,
+  READ_BACK_DELAY_MS,
+  type UnknownOutcomeMarker,
+  unknownOutcomeOf,
+} from '../domain/unknown-outcome';
 import type { ChunkQueue } from '../ports/chunk-queue';
 import type { Clock } from '../ports/clock';
 import type { DedupStore } from '../ports/dedup-store';
+import type { IdGenerator } from '../ports/id-generator';
 import type { MarketplaceClient } from '../ports/marketplace';
-import type { ConnectionRepository, InventoryRepository, Job, JobRepository } from '../ports/repositories';
-import type { SecretStore } from '../ports/secret-store';
-import { confirmThroughReadBack } from './read-back';
+import type {
+  Connection,
+  ConnectionRepository,
+  InventoryRepository,
+  Job,
+  JobRepository,
+} from '../ports/repositories';
+import type { ConnectionCredentials, SecretStore } from '../ports/secret-store';
+import { scheduleCorrection } from './poll-batch';
+import { confirmThroughReadBack, readLiveValues } from './read-back';
 
 export interface ReleaseDeps {
   jobs: JobRepository;
@@ -21,6 +35,8 @@ export interface ReleaseDeps {
   connections: ConnectionRepository;
   secrets: SecretStore;
   marketplace: MarketplaceClient;
+  /** For the correction of a value an unknown-outcome job overwrote after a newer one. */
+  ids?: IdGenerator;
 }
 
 export interface ReleaseReport {
@@ -55,6 +71,12 @@ export async function releaseScheduledJobs(deps: ReleaseDeps, limit = 100): Prom
     });
     const now = deps.clock.now();
     const marker = unknownOutcomeOf(job.summary);
+    if (marker && !marker.resend && now.getTime() < Date.parse(marker.resolveUntil)) {
+      // Still inside the read-back window: even a job whose values newer pushes took over is read,
+      // since its body may still land on Trendyol after theirs.
+      await resolveByReadBack(deps, job, current, marker, report);
+      continue;
+    }
     if (current.length === 0) {
       const note = marker
         ? 'every value is confirmed or was changed by a newer push'
@@ -107,15 +129,72 @@ export async function releaseScheduledJobs(deps: ReleaseDeps, limit = 100): Prom
         jobId: job.id,
         connectionId: job.connectionId,
         groupId: job.connectionId,
-        // A resend of the same bytes must not be dropped as a duplicate message by SQS FIFO.
-        deduplicationId: marker
-          ? `${chunk.bodyHash}-${job.id}-${now.getTime()}`.slice(0, 128)
-          : chunk.bodyHash,
+        // Per job, not per body: SQS FIFO drops a message whose dedup id it saw in the last 5 minutes,
+        // and a released job (revert, correction, resend) may carry the bytes of a recent message.
+        deduplicationId: `${chunk.bodyHash}-${job.id}`.slice(0, 128),
       },
     ]);
     report.released.push(job.id);
   }
   return report;
+}
+
+/**
+ * A job whose outcome is unknown may still land after a newer push of the same barcode was confirmed
+ * (Trendyol then holds the older value). For the job's values newer pushes took over, a live value
+ * equal to this job's and different from the confirmed one is corrected like an overtaken batch.
+ */
+async function correctOvertaken(
+  deps: ReleaseDeps,
+  job: Job,
+  connection: Connection,
+  credentials: ConnectionCredentials,
+  current: Job['items'],
+) {
+  const currentBarcodes = new Set(current.map((i) => i.barcode));
+  const overtaken = job.items.filter((i) => !currentBarcodes.has(i.barcode));
+  if (overtaken.length === 0) return;
+  const states = await deps.inventory.getBarcodeStates(
+    job.connectionId,
+    overtaken.map((i) => i.barcode),
+    0,
+  );
+  const confirmedElsewhere = new Map(
+    states
+      .filter((s) => s.confirmed && s.inFlight?.status === 'confirmed')
+      .map((s) => [s.barcode, s.confirmed]),
+  );
+  const candidates = overtaken.filter((i) => confirmedElsewhere.has(i.barcode));
+  if (candidates.length === 0) return;
+  const live = await readLiveValues(
+    deps,
+    connection,
+    credentials,
+    candidates.map((i) => i.barcode),
+  );
+  if (!live) return;
+  const byBarcode = new Map(live.map((v) => [v.barcode, v]));
+  const drifted = candidates
+    .filter((i) => {
+      const value = byBarcode.get(i.barcode);
+      const confirmed = confirmedElsewhere.get(i.barcode);
+      if (!value || !confirmed) return false;
+      const holdsThisJob = proveItem(i, value) === 'live';
+      const differsFromConfirmed =
+        value.quantity !== confirmed.quantity ||
+        value.salePrice !== confirmed.salePrice ||
+        value.listPrice !== confirmed.listPrice;
+      return holdsThisJob && differsFromConfirmed;
+    })
+    .map((i) => i.barcode);
+  if (drifted.length === 0) return;
+  await deps.inventory.markDrifted(
+    job.connectionId,
+    drifted,
+    `Trendyol applied the older chunk of job ${job.id} after the confirmed value; it will be sent again.`,
+    deps.clock.now(),
+  );
+  await scheduleCorrection(deps, job, drifted);
 }
 
 async function resolveByReadBack(
@@ -131,13 +210,18 @@ async function resolveByReadBack(
     connection && credentials
       ? await confirmThroughReadBack(deps, job, connection, credentials, current)
       : null;
+  if (connection && credentials) await correctOvertaken(deps, job, connection, credentials, current);
   const now = deps.clock.now();
-  const step = decideUnknownOutcome({
-    marker,
-    notLive: proof?.notLive.length ?? current.length,
-    readFailed: proof === null,
-    now,
-  });
+  const step =
+    current.length === 0 && now.getTime() < Date.parse(marker.resolveUntil)
+      ? // Nothing left to confirm, but the body may still land over newer values: keep watching.
+        ({ kind: 'read-again', at: new Date(now.getTime() + READ_BACK_DELAY_MS) } as const)
+      : decideUnknownOutcome({
+          marker,
+          notLive: proof?.notLive.length ?? current.length,
+          readFailed: proof === null,
+          now,
+        });
   switch (step.kind) {
     case 'confirmed':
       await deps.jobs.finish(

@@ -165,6 +165,7 @@ export async function runSteps(seed: number, steps: Step[]): Promise<ChaosResult
     const store = new MemoryStore();
     const connections = new MemoryConnections();
     let dbDownUntil = 0;
+    const tried = new Set<string>();
     let crashNextAccept = false;
     let duplicateNext = false;
     // Every repository call fails while the database is "resuming".
@@ -174,6 +175,9 @@ export async function runSteps(seed: number, steps: Step[]): Promise<ChaosResult
           const value = Reflect.get(obj, prop, receiver);
           if (typeof value !== 'function') return value;
           return (...args: unknown[]) => {
+            // The consumer's first look at a job: the record was tried (even if the database is down).
+            if ((prop === 'get' || prop === 'startAttempt') && typeof args[0] === 'string')
+              tried.add(args[0]);
             if (now() < dbDownUntil) return Promise.reject(new DatabaseDown());
             if (prop === 'recordAccepted' && crashNextAccept) {
               crashNextAccept = false; // the consumer dies between Trendyol's acceptance and the write
@@ -265,12 +269,7 @@ export async function runSteps(seed: number, steps: Step[]): Promise<ChaosResult
       }
       if (batch.length === 0) return false;
       for (const m of batch) m.receiveCount += 1;
-      const attempted = new Set<string>();
-      const startAttempt = store.startAttempt.bind(store);
-      store.startAttempt = async (id, at) => {
-        attempted.add(id);
-        return startAttempt(id, at);
-      };
+      tried.clear();
       const records: SQSRecord[] = batch.map((m) => ({
         messageId: m.id,
         receiptHandle: m.id,
@@ -302,22 +301,19 @@ export async function runSteps(seed: number, steps: Step[]): Promise<ChaosResult
           awsRequestId: `r${now()}`,
         } as never);
         failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-        if (process.env.CHAOS_DEBUG) console.log('failed', [...failedIds], [...attempted]);
+        if (process.env.CHAOS_DEBUG) console.log('failed', [...failedIds], [...tried]);
       } catch {
         failedIds = new Set(batch.map((m) => m.id)); // a crash fails the whole batch
-      } finally {
-        store.startAttempt = startAttempt;
       }
       // No seller's chunk waits on another seller's failure: a record handed back without being tried
-      // must sit behind a tried record of its own group.
-      const triedGroups = new Set<string>();
+      // must sit behind a failed record of its own group.
+      const failedGroups = new Set<string>();
       for (const m of batch) {
-        if (attempted.has(m.message.jobId) || !failedIds.has(m.id)) triedGroups.add(m.message.groupId);
-        else if (!triedGroups.has(m.message.groupId) && failedIds.has(m.id)) {
-          const job = store.jobs.get(m.message.jobId);
-          const finishedBefore = job?.status === 'success' || job?.status === 'failed';
-          if (!finishedBefore) violations.push(`chunk ${m.message.jobId} waited on another group's failure`);
+        const wasTried = tried.has(m.message.jobId);
+        if (failedIds.has(m.id) && !wasTried && !failedGroups.has(m.message.groupId)) {
+          violations.push(`chunk ${m.message.jobId} waited on another group's failure`);
         }
+        if (failedIds.has(m.id)) failedGroups.add(m.message.groupId);
       }
       for (const m of batch) {
         if (failedIds.has(m.id)) {
@@ -491,7 +487,8 @@ export async function runSteps(seed: number, steps: Step[]): Promise<ChaosResult
         const ambiguous = earlier.fault !== null; // ECI never learnt the batch id
         if (!ambiguous)
           violations.push(
-            `identical body re-sent ${Date.parse(later.at) - Date.parse(earlier.at)} ms after it was accepted (seller ${later.sellerId})`,
+            `identical body re-sent ${Date.parse(later.at) - Date.parse(earlier.at)} ms after it was accepted ` +
+              `(seller ${later.sellerId}, request #${earlier.seq} → #${later.seq} answered ${later.status}): ${later.body}`,
           );
       }
     }
