@@ -182,6 +182,17 @@ export async function pollBatch(
 
   // The result can no longer be read (expired or never settled): ask Trendyol for the live values.
   const verified = await verifyThroughReadBack(deps, job, connection, credentials);
+  if (verified) {
+    // Live now, but possibly over a newer confirmed value: the same check as a settled batch.
+    await checkOvertakenValues(
+      deps,
+      job,
+      connection,
+      credentials,
+      input.batchRequestId,
+      job.items.map((i) => ({ barcode: i.barcode, status: 'SUCCESS' as const, failureReasons: [] })),
+    );
+  }
   const now = deps.clock.now();
   const counts: ConfirmationCounts = verified
     ? { confirmed: job.items.length, failed: 0, unresolved: 0 }
@@ -298,7 +309,12 @@ async function settle(
       }
     }
   }
-  const drifted = await checkOvertakenValues(deps, job, connection, credentials, batchRequestId, results);
+  // Items proven live by read-back may equally have landed over a newer confirmed value.
+  const landed: SettledItem[] = [
+    ...results,
+    ...confirmedByReadBack.map((barcode) => ({ barcode, status: 'SUCCESS' as const, failureReasons: [] })),
+  ];
+  const drifted = await checkOvertakenValues(deps, job, connection, credentials, batchRequestId, landed);
   const successCount = results.filter((r) => r.status === 'SUCCESS').length + confirmedByReadBack.length;
   const failedCount = results.filter((r) => r.status === 'FAILED').length;
   const counts: ConfirmationCounts = {
