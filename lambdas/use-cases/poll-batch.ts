@@ -140,6 +140,9 @@ export async function pollBatch(
     ? readBatchResult({ requested, items: batchItems(batch), submittedAt, now: deps.clock.now() })
     : undefined;
   if (reading) {
+    // Barcodes another batch confirmed while this one was in flight: which of the two Trendyol
+    // applied last is unknown, so they are read back when this batch settles.
+    const raced = await racedBarcodes(deps, job, input.batchRequestId, submittedAt, reading.results);
     // Final items are recorded as soon as they are seen: one slow or missing item holds back no other.
     const applied =
       reading.results.length > 0
@@ -160,6 +163,7 @@ export async function pollBatch(
         credentials,
         batchRequestId: input.batchRequestId,
         results: reading.results,
+        raced,
         missing: reading.missing,
         submittedAt,
         attempt,
@@ -272,6 +276,7 @@ async function settle(
     credentials: ConnectionCredentials;
     batchRequestId: string;
     results: SettledItem[];
+    raced: string[];
     missing: string[];
     submittedAt: Date;
     attempt: number;
@@ -314,7 +319,15 @@ async function settle(
     ...results,
     ...confirmedByReadBack.map((barcode) => ({ barcode, status: 'SUCCESS' as const, failureReasons: [] })),
   ];
-  const drifted = await checkOvertakenValues(deps, job, connection, credentials, batchRequestId, landed);
+  const drifted = await checkOvertakenValues(
+    deps,
+    job,
+    connection,
+    credentials,
+    batchRequestId,
+    landed,
+    ctx.raced,
+  );
   const successCount = results.filter((r) => r.status === 'SUCCESS').length + confirmedByReadBack.length;
   const failedCount = results.filter((r) => r.status === 'FAILED').length;
   const counts: ConfirmationCounts = {
@@ -367,6 +380,37 @@ async function settle(
     job,
     confirmation: recorded ? confirmation : ((await deps.jobs.get(job.id))?.confirmation ?? confirmation),
   };
+}
+
+/**
+ * Barcodes of `results` that another batch confirmed after this one was submitted (kept in the job's
+ * summary as `racedBarcodes`, since results are recorded over several polls).
+ */
+async function racedBarcodes(
+  deps: PollDeps,
+  job: Job,
+  batchRequestId: string,
+  submittedAt: Date,
+  results: readonly SettledItem[],
+): Promise<string[]> {
+  const known = Array.isArray(job.summary?.racedBarcodes) ? (job.summary.racedBarcodes as string[]) : [];
+  const fresh = results
+    .filter((r) => r.status === 'SUCCESS' && !known.includes(r.barcode))
+    .map((r) => r.barcode);
+  if (fresh.length === 0) return known;
+  const states = await deps.inventory.getBarcodeStates(job.connectionId, fresh, 0);
+  const raced = states
+    .filter(
+      (s) =>
+        s.confirmed &&
+        s.confirmed.batchRequestId !== batchRequestId &&
+        Date.parse(s.confirmed.confirmedAt) >= submittedAt.getTime(),
+    )
+    .map((s) => s.barcode);
+  if (raced.length === 0) return known;
+  const all = [...known, ...raced];
+  await deps.jobs.mergeSummary(job.id, { racedBarcodes: all }, deps.clock.now());
+  return all;
 }
 
 /** GET /v1/inventory/batch/:batchRequestId — one look on demand; it never rewrites a recorded outcome. */
@@ -422,11 +466,14 @@ async function checkOvertakenValues(
   credentials: ConnectionCredentials,
   batchRequestId: string,
   results: SettledItem[],
+  raced: readonly string[] = [],
 ): Promise<string[]> {
   const succeeded = results.filter((r) => r.status === 'SUCCESS').map((r) => r.barcode);
   if (succeeded.length === 0) return [];
   const states = await deps.inventory.getBarcodeStates(connection.id, succeeded, 0);
-  const overtaken = states.filter((s) => s.confirmed && s.confirmed.batchRequestId !== batchRequestId);
+  const overtaken = states.filter(
+    (s) => s.confirmed && (s.confirmed.batchRequestId !== batchRequestId || raced.includes(s.barcode)),
+  );
   if (overtaken.length === 0) return [];
   const values = await readLiveValues(
     deps,
