@@ -160,11 +160,15 @@ export function composeCatalogSync(env: Env, platform: Platform): CatalogSyncFun
   };
 }
 
-/** Release of scheduled jobs: dedup records and the queue. */
+/** Release of scheduled jobs: dedup records, the queue, and read-back (credentials, Trendyol) for unknown outcomes. */
 export function composeReleaseScheduled(env: Env, platform: Platform): ReleaseScheduledFunctionDeps {
   const config = readConfig('ReleaseScheduled', env);
+  const deps = base('ReleaseScheduled', config, platform);
   return {
-    ...base('ReleaseScheduled', config, platform),
+    ...deps,
+    secrets: platform.secretStore(config.CONNECTION_SECRET_PREFIX),
+    marketplace: marketplace(deps.metrics),
+    ids: platform.ids,
     dedup: dedupStore(platform, config.DEDUP_TABLE_NAME),
     queue: chunkQueue(platform, config.PUSH_QUEUE_URL),
   };

@@ -109,6 +109,8 @@ export const CONTRACTS = {
   /** Schedule → enqueues jobs whose 15-minute wait is over. */
   ReleaseScheduled: defineContract('ReleaseScheduled', 'release-scheduled.ts', {
     ...database,
+    // Unknown outcomes are resolved by reading the values back from Trendyol first.
+    [ENV.CONNECTION_SECRET_PREFIX]: text,
     [ENV.DEDUP_TABLE_NAME]: text,
     [ENV.PUSH_QUEUE_URL]: text,
   }),

@@ -11,6 +11,11 @@ export interface KnownValue {
   listPrice: number | null;
   status: IntentStatus;
   jobId: string;
+  /**
+   * When ECI accepted this value (ISO-8601): tells a value a later push recorded apart from one that
+   * predates a concurrent push's dedup claim. Absent in older callers: then any other job counts as later.
+   */
+  acceptedAt?: string;
 }
 
 export interface DiffResult {

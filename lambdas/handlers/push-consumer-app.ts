@@ -31,9 +31,10 @@ function parseBody(record: SQSRecord): ChunkMessageBody {
 }
 
 /**
- * The SQS FIFO consumer: records of a batch are handled in order, and on the first failure that record
- * and every later one are reported as failures (Powertools' FIFO processor), so a seller's chunks
- * never overtake each other.
+ * The SQS FIFO consumer: records of a batch are handled in order. On a failure, that record and every
+ * later record of the same message group (= connection) are reported as failures, so a seller's chunks
+ * never overtake each other; records of other groups are still handled (Powertools' FIFO processor
+ * with `skipGroupOnError`, see aws-notes.md), so one seller's trouble never delays another seller.
  */
 export function createPushConsumer(
   resolveDeps: () => Promise<ConsumeDeps>,
@@ -81,8 +82,9 @@ export function createPushConsumer(
     const response = await processPartialResponse(event, recordHandler, processor, {
       context,
       throwOnFullBatchFailure: false,
+      skipGroupOnError: true,
     });
-    // FIFO: after a failure the rest of the batch is failed unprocessed, yet SQS counts the receive.
+    // FIFO: after a failure the rest of its group is failed unprocessed, yet SQS counts the receive.
     // A record skipped on its last receive goes to the DLQ; its job must say so.
     const failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
     for (const record of event.Records) {

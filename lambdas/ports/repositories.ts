@@ -1,5 +1,7 @@
+import type { ConnectionLastStatus } from '../domain/connection-state';
 import type { IntentStatus, KnownValue } from '../domain/diff';
 import type { InventoryItem } from '../domain/inventory-item';
+import type { ConfirmationCounts, JobConfirmation } from '../domain/job-confirmation';
 
 // Timestamps cross the ports as ISO-8601 strings (UTC, ms precision): that is what the API returns
 // and what every driver (PGlite, node-postgres, Data API) can round-trip without timezone surprises.
@@ -27,10 +29,11 @@ export type NewConnection = Omit<Connection, 'createdAt' | 'updatedAt'>;
 
 /**
  * IDLE before any job; RUNNING while a job is being sent; SUCCESS after Trendyol accepted or
- * confirmed; FAILED when a job failed on its data or after retries; ERROR when the connection itself
- * is broken (credentials refused, IP not allowed) and needs a person.
+ * confirmed; PARTIAL when a batch settled with some items confirmed and others failed; FAILED when a
+ * job failed on its data or after retries; ERROR when the connection itself is broken (credentials
+ * refused, IP not allowed) and needs a person. The model lives in domain/connection-state.ts.
  */
-export type ConnectionLastStatus = 'IDLE' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'ERROR';
+export type { ConnectionLastStatus };
 
 export interface ConnectionState {
   lastAttemptAt: string | null;
@@ -102,6 +105,12 @@ export interface Job {
   error: JobError | null;
   /** For scheduled jobs: not to be sent before this time. */
   notBefore: string | null;
+  /** What became of the values on Trendyol (null for jobs that send nothing). */
+  confirmation: JobConfirmation | null;
+  /** Item counts behind a settled confirmation. */
+  confirmationCounts: ConfirmationCounts | null;
+  /** When the confirmation was settled (recorded once). */
+  settledAt: string | null;
   startedAt: string | null;
   finishedAt: string | null;
   createdAt: string;
@@ -165,6 +174,20 @@ export interface JobRepository {
     outcome: { status: 'success' | 'failed'; summary: Record<string, unknown>; error: JobError | null },
     now: Date,
   ): Promise<void>;
+  /**
+   * Records a job's final confirmation once: only while it is still unset or `pending`. Merges
+   * `summary` in the same statement. Returns true for the call that recorded it, false when it was
+   * already settled (a repeated poll, or a read of the batch), so callers update nothing else then.
+   */
+  recordSettlement(
+    id: string,
+    settlement: {
+      confirmation: Exclude<JobConfirmation, 'pending'>;
+      counts: ConfirmationCounts;
+      summary: Record<string, unknown>;
+    },
+    now: Date,
+  ): Promise<boolean>;
   /** Merges keys into the summary (e.g. confirmation counts) without touching the status. */
   mergeSummary(id: string, patch: Record<string, unknown>, now: Date): Promise<void>;
   /**

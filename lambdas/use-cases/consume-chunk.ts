@@ -1,11 +1,11 @@
-import { REVERT_MARGIN_MS } from '../domain/dedup-decision';
-import { DEDUP_WINDOW_MS } from '../domain/inventory-item';
 import { trendyolWriteBudgets } from '../domain/rate-budget';
+import { decideSendOutcome, fullJitterBackoffMs } from '../domain/send-outcome';
+import { startUnknownOutcome } from '../domain/unknown-outcome';
 import { decideWriteGate } from '../domain/write-gate';
 import type { Clock } from '../ports/clock';
 import type { ConfirmationWorkflow } from '../ports/confirmation-workflow';
 import type { DedupStore } from '../ports/dedup-store';
-import type { MarketplaceClient, UpdateOutcome } from '../ports/marketplace';
+import type { MarketplaceClient } from '../ports/marketplace';
 import type { RateLimiter } from '../ports/rate-limiter';
 import type {
   Connection,
@@ -16,7 +16,6 @@ import type {
   JobRepository,
 } from '../ports/repositories';
 import type { SecretStore } from '../ports/secret-store';
-import { verifyThroughReadBack } from './read-back';
 
 export interface ConsumeDeps {
   connections: ConnectionRepository;
@@ -35,6 +34,8 @@ export interface ConsumeDeps {
   inlineAttempts?: number;
   /** Longest rate-limit wait taken inside one delivery. */
   maxInlineWaitMs?: number;
+  /** Uniform [0, 1) source for backoff jitter. @default Math.random */
+  random?: () => number;
 }
 
 /** A failure worth another delivery: the message returns to the queue (and ends in the DLQ if it keeps failing). */
@@ -56,12 +57,6 @@ export type ConsumeResult =
   | { outcome: 'confirmed-by-read-back' }
   | { outcome: 'rescheduled'; notBefore: string }
   | { outcome: 'failed'; code: string };
-
-const BACKOFF_BASE_MS = 1000;
-
-function backoffMs(attempt: number): number {
-  return Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), 8000);
-}
 
 function summaryBase(job: Job, deps: ConsumeDeps, startedAtMs: number) {
   const gate = decideWriteGate({
@@ -86,17 +81,6 @@ function summaryBase(job: Job, deps: ConsumeDeps, startedAtMs: number) {
   return { gate, summary };
 }
 
-function errorText(body: unknown): string {
-  if (body && typeof body === 'object') {
-    const errors = (body as { errors?: Array<{ message?: unknown }> }).errors;
-    const first = Array.isArray(errors) ? errors[0]?.message : undefined;
-    if (typeof first === 'string') return first;
-    const exception = (body as { exception?: unknown }).exception;
-    if (typeof exception === 'string') return exception;
-  }
-  return typeof body === 'string' ? body.slice(0, 200) : (JSON.stringify(body)?.slice(0, 200) ?? '');
-}
-
 /**
  * Sends one chunk job to Trendyol, at most once in effect: a finished job is only acknowledged, an
  * accepted job is never sent again, and a 15-minute refusal is resolved instead of failing.
@@ -106,11 +90,12 @@ export async function consumeChunk(
   input: { jobId: string; receiveCount: number; maxReceiveCount: number },
 ): Promise<ConsumeResult> {
   const startedAtMs = deps.clock.now().getTime();
-  // A job waiting out Trendyol's 15-minute window gets a new message when it is released; a message
-  // arriving before that is a stale or duplicate delivery and must not send the body again.
+  // A scheduled job (a revert, a correction, an unknown outcome being read back) is only ever sent
+  // through the release, which queues it and sends a new message. Any message that finds it scheduled
+  // is a stale or duplicate delivery, even once its time has come, and must not send the body.
   const waiting = await deps.jobs.get(input.jobId);
-  if (waiting?.status === 'scheduled' && waiting.notBefore && Date.parse(waiting.notBefore) > startedAtMs) {
-    return { outcome: 'not-due', notBefore: waiting.notBefore };
+  if (waiting?.status === 'scheduled') {
+    return { outcome: 'not-due', notBefore: waiting.notBefore ?? new Date(startedAtMs).toISOString() };
   }
   const job = await deps.jobs.startAttempt(input.jobId, deps.clock.now());
   if (!job) return { outcome: 'already-finished' };
@@ -166,6 +151,14 @@ export async function consumeChunk(
     // An earlier delivery got Trendyol's answer but stopped before finishing: never send it again.
     return handOff(deps, job, job.batchRequestId, summary);
   }
+  if (waiting?.status === 'running' && waiting.attempts > 0) {
+    // The previous delivery stopped mid-send (a crash between Trendyol's answer and the database
+    // write): Trendyol may hold the body since then, so it is resolved by read-back, not sent blindly.
+    return resolveUnknownOutcome(deps, job, connection, {
+      windowFrom: new Date(waiting.updatedAt),
+      reason: 'A previous delivery stopped while sending this chunk; its outcome is unknown.',
+    });
+  }
   if (connection.status === 'paused') {
     return fail(
       {
@@ -184,69 +177,59 @@ export async function consumeChunk(
   );
   const credentials = await deps.secrets.get(connection.secretRef);
   const attempts = deps.inlineAttempts ?? 3;
-  let last: UpdateOutcome | undefined;
+  const random = deps.random ?? Math.random;
+  let reason = 'not sent';
+  let retryAfterMs = 0;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    await acquireSendSlot(deps, connection);
-    last = await deps.marketplace.updatePriceAndInventory(connection, credentials, job.body);
-    const outcome = last;
-    switch (outcome.kind) {
-      case 'accepted': {
+    try {
+      await acquireSendSlot(deps, connection);
+    } catch (error) {
+      // Nothing was sent in this attempt: the job is plainly queued again, not "stopped mid-send".
+      await deps.jobs.requeue(
+        job.id,
+        { code: 'RATE_LIMITED', message: (error as Error).message },
+        deps.clock.now(),
+      );
+      throw error;
+    }
+    const outcome = await deps.marketplace.updatePriceAndInventory(connection, credentials, job.body);
+    const action = decideSendOutcome({ outcome, attempt, attempts, connectionId: connection.id, random });
+    switch (action.kind) {
+      case 'record-accepted': {
         const accepted = {
           ...summaryBase(job, deps, startedAtMs).summary,
-          response: { batchRequestId: outcome.batchRequestId },
-          batchRequestId: outcome.batchRequestId,
+          response: { batchRequestId: action.batchRequestId },
+          batchRequestId: action.batchRequestId,
         };
-        await deps.jobs.recordAccepted(job.id, outcome.batchRequestId, accepted, deps.clock.now());
-        return handOff(deps, job, outcome.batchRequestId, accepted);
+        await deps.jobs.recordAccepted(job.id, action.batchRequestId, accepted, deps.clock.now());
+        return handOff(deps, job, action.batchRequestId, accepted);
       }
-      case 'validation':
+      case 'fail':
         return fail(
-          {
-            code: 'TRENDYOL_VALIDATION',
-            message: `Trendyol refused the chunk: ${errorText(outcome.body)}`,
-            details: outcome.body,
-          },
-          'FAILED',
-          true,
+          { code: action.code, message: action.message, details: action.details },
+          action.lastStatus,
+          action.releaseDedup,
         );
-      case 'auth':
-        return fail(
-          {
-            code: 'TRENDYOL_AUTH',
-            message:
-              `Trendyol refused the credentials of connection ${connection.id} (HTTP ${outcome.httpStatus}). ` +
-              'Check the API key, secret and seller id, then rotate them with PATCH /v1/connections/:id.',
-            details: outcome.body,
-          },
-          'ERROR',
-          true,
-        );
-      case 'blocked':
-        return fail(
-          {
-            code: 'TRENDYOL_BLOCKED',
-            message: `Trendyol did not let this server in (HTTP ${outcome.httpStatus}): on the stage environment the IP must be allow-listed.`,
-            details: outcome.body,
-          },
-          'ERROR',
-          true,
-        );
-      case 'duplicate-request':
-        return resolveUnknownOutcome(deps, job, connection, credentials, summary);
-      case 'rate-limited':
-      case 'server-error':
-      case 'timeout':
-      case 'no-batch-id':
-        if (attempt < attempts)
-          await deps.sleep(
-            outcome.kind === 'rate-limited' && outcome.retryAfterMs
-              ? outcome.retryAfterMs
-              : backoffMs(attempt),
-          );
+      case 'resolve-unknown':
+        // Whether refused as a repeat or answered without an id, Trendyol may hold the body from now on.
+        return resolveUnknownOutcome(deps, job, connection, {
+          windowFrom: deps.clock.now(),
+          reason: action.reason,
+        });
+      case 'retry-inline':
+        reason = action.reason;
+        await deps.sleep(action.waitMs);
         break;
+      case 'give-back':
+        reason = action.reason;
+        retryAfterMs = action.waitMs;
+        break;
+      default: {
+        const never: never = action;
+        throw new Error(`unhandled action ${JSON.stringify(never)}`);
+      }
     }
   }
-  const reason = describeRetryable(last);
   const error: JobError = { code: 'TRENDYOL_UNAVAILABLE', message: reason };
   if (input.receiveCount >= input.maxReceiveCount) {
     // This was the last delivery: the message goes to the DLQ, and the job says so.
@@ -263,26 +246,7 @@ export async function consumeChunk(
     { lastStatus: 'FAILED', lastError: reason },
     deps.clock.now(),
   );
-  throw new RetryableDeliveryError(reason, backoffMs(attempts));
-}
-
-function describeRetryable(outcome: UpdateOutcome | undefined): string {
-  if (!outcome) return 'not sent';
-  switch (outcome.kind) {
-    case 'rate-limited':
-      return 'Trendyol answered 429 too.many.requests; will retry.';
-    case 'timeout':
-      return 'Trendyol did not answer in time; will retry.';
-    case 'no-batch-id':
-      return 'Trendyol answered 200 without a batchRequestId; will retry.';
-    case 'server-error':
-      // httpStatus 0: no HTTP answer at all; the client's body names what happened (DNS, refused, TLS).
-      return outcome.httpStatus === 0
-        ? `Trendyol could not be reached: ${String(outcome.body)}; will retry.`
-        : `Trendyol answered HTTP ${outcome.httpStatus}; will retry.`;
-    default:
-      return `Trendyol answered ${outcome.kind}.`;
-  }
+  throw new RetryableDeliveryError(reason, retryAfterMs || fullJitterBackoffMs(attempts, random));
 }
 
 async function acquireSendSlot(deps: ConsumeDeps, connection: Connection) {
@@ -331,47 +295,28 @@ async function handOff(
 }
 
 /**
- * Trendyol refused the body as a repeat: an earlier attempt reached it although its answer was
- * lost. If the live values already equal the chunk, it landed; otherwise the job waits out the
- * 15-minute window and is sent again. Never a plain failure, never a blocked queue.
+ * Trendyol may hold the body (it refused a repeat, or answered 200 without a batch id): the outcome
+ * is unknown. The job waits as `scheduled` while the release schedule reads the live values back over
+ * the next two minutes (domain/unknown-outcome.ts): Trendyol applies within seconds, so reading at
+ * once would miss it. Never a failure, never the DLQ, never an ERROR connection; the message is
+ * acknowledged so the seller's queue moves on.
  */
 async function resolveUnknownOutcome(
   deps: ConsumeDeps,
   job: Job,
   connection: Connection,
-  credentials: Awaited<ReturnType<SecretStore['get']>>,
-  summary: Record<string, unknown>,
+  input: { windowFrom: Date | null; reason: string },
 ): Promise<ConsumeResult> {
-  const verified = await verifyThroughReadBack(deps, job, connection, credentials);
-  if (verified) {
-    const note = 'Trendyol refused a repeat of this body; read-back shows every value applied';
-    await deps.jobs.finish(
-      job.id,
-      { status: 'success', summary: { ...summary, note }, error: null },
-      deps.clock.now(),
-    );
-    await deps.connections.updateState(
-      connection.id,
-      { lastStatus: 'SUCCESS', lastError: null, lastSuccessAt: deps.clock.now().toISOString() },
-      deps.clock.now(),
-    );
-    return { outcome: 'confirmed-by-read-back' };
-  }
-  const notBefore = new Date(deps.clock.now().getTime() + DEDUP_WINDOW_MS + REVERT_MARGIN_MS);
+  const now = deps.clock.now();
+  const { marker, firstReadAt } = startUnknownOutcome({ ...input, now });
+  await deps.jobs.mergeSummary(job.id, { outcomeUnknown: marker }, now);
   const error: JobError = {
     code: 'OUTCOME_UNKNOWN',
-    message:
-      'Trendyol refused this body as a repeat (15-minute rule) and read-back does not show it yet; ' +
-      `it will be sent again after ${notBefore.toISOString()}.`,
+    message: `${input.reason} Checking Trendyol's live values until ${marker.resolveUntil}.`,
   };
-  await deps.jobs.reschedule(job.id, notBefore, error, deps.clock.now());
-  // Nothing is being sent any more: the connection must not stay RUNNING while the job waits.
-  await deps.connections.updateState(
-    connection.id,
-    { lastStatus: 'IDLE', lastError: error.message },
-    deps.clock.now(),
-  );
-  return { outcome: 'rescheduled', notBefore: notBefore.toISOString() };
+  await deps.jobs.reschedule(job.id, firstReadAt, error, now);
+  await deps.connections.updateState(connection.id, { lastStatus: 'IDLE', lastError: error.message }, now);
+  return { outcome: 'rescheduled', notBefore: firstReadAt.toISOString() };
 }
 
 /**

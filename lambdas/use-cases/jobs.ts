@@ -1,7 +1,12 @@
 import type { Job, JobRepository } from '../ports/repositories';
 import { notFound } from './errors';
 
-/** The seed's job fields (plus notBefore for jobs waiting out Trendyol's 15-minute window). */
+/**
+ * The seed's job fields (plus notBefore for jobs waiting out Trendyol's 15-minute window). `status`
+ * keeps the seed's meaning (Trendyol accepted the chunk); `confirmation` says what became of the
+ * values (pending | confirmed | partial | failed | unconfirmed, null when nothing is sent) with
+ * `confirmationCounts` {confirmed, failed, unresolved} and `settledAt` once settled.
+ */
 export function toJobView(job: Job) {
   return {
     id: job.id,
@@ -16,6 +21,9 @@ export function toJobView(job: Job) {
     summary: job.summary,
     error: job.error,
     notBefore: job.notBefore,
+    confirmation: job.confirmation,
+    confirmationCounts: job.confirmationCounts,
+    settledAt: job.settledAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     createdAt: job.createdAt,

@@ -1,18 +1,32 @@
-import { isBatchSettled, nextPollWaitSeconds } from '../domain/batch-settlement';
+import { nextPollWaitSeconds, readBatchResult, type SettledItem } from '../domain/batch-settlement';
+import { chunkItems } from '../domain/chunk';
+import { stateAfterSettlement } from '../domain/connection-state';
+import { REVERT_MARGIN_MS } from '../domain/dedup-decision';
+import type { KnownValue } from '../domain/diff';
+import type { InventoryItem } from '../domain/inventory-item';
+import { DEDUP_WINDOW_MS } from '../domain/inventory-item';
+import {
+  type ConfirmationCounts,
+  confirmationOf,
+  isSettledConfirmation,
+  type JobConfirmation,
+} from '../domain/job-confirmation';
+import { proveItem } from '../domain/read-back-proof';
 import type { Clock } from '../ports/clock';
 import type { ConfirmationInput } from '../ports/confirmation-workflow';
+import type { DedupStore } from '../ports/dedup-store';
+import type { IdGenerator } from '../ports/id-generator';
 import type { BatchOutcome, BatchResult, MarketplaceClient } from '../ports/marketplace';
 import type {
   Connection,
   ConnectionRepository,
   InventoryRepository,
-  ItemResult,
   Job,
   JobRepository,
 } from '../ports/repositories';
 import type { ConnectionCredentials, SecretStore } from '../ports/secret-store';
 import { notFound } from './errors';
-import { verifyThroughReadBack } from './read-back';
+import { readLiveValues, verifyThroughReadBack } from './read-back';
 
 export interface PollDeps {
   connections: ConnectionRepository;
@@ -22,6 +36,9 @@ export interface PollDeps {
   marketplace: MarketplaceClient;
   clock: Clock;
   sleep: (ms: number) => Promise<void>;
+  /** Needed to schedule the correction of an overtaken value; without them it waits out a full window. */
+  dedup?: DedupStore;
+  ids?: IdGenerator;
 }
 
 export type PollStatus = 'SETTLED' | 'PENDING' | 'UNCONFIRMED';
@@ -42,6 +59,11 @@ export interface PollOptions {
   shortPollMs?: number;
   /** Pause between polls inside one invocation. @default 1000 */
   shortPollIntervalMs?: number;
+  /**
+   * A read (GET /v1/inventory/batch/:id): it may settle a batch nobody settled yet (recorded once),
+   * but never rewrites a recorded outcome.
+   */
+  onDemand?: boolean;
 }
 
 export interface PollDetail {
@@ -50,22 +72,25 @@ export interface PollDetail {
   confirmedUpserted: number;
   failedCount: number;
   job: Job;
+  /** The job's confirmation after this poll. */
+  confirmation: JobConfirmation | null;
 }
 
-function toItemResults(batch: BatchResult): ItemResult[] {
-  return batch.items
-    .filter((i) => i.status === 'SUCCESS' || i.status === 'FAILED')
-    .map((i) => ({
-      barcode: i.requestItem.barcode,
-      status: i.status as 'SUCCESS' | 'FAILED',
-      failureReasons: i.failureReasons ?? [],
-    }));
+function batchItems(batch: BatchResult) {
+  return batch.items.map((i) => ({
+    barcode: i.requestItem.barcode,
+    status: i.status,
+    failureReasons: i.failureReasons ?? [],
+  }));
 }
 
 /**
- * Follows one Trendyol batch: polls, and once every item has a final status records what Trendyol
- * confirmed or refused. Past the deadline it checks the values through read-back and ends the batch
- * UNCONFIRMED, visibly. The state machine and the on-demand route both run this.
+ * Follows one Trendyol batch: polls, records items as they become final, and settles the job once
+ * every item is final (items the result never lists are resolved by read-back after a grace of a
+ * few minutes). Past the deadline it checks the values through read-back and ends the batch
+ * UNCONFIRMED, visibly. A job's settlement (confirmation, counts, time, connection state) is
+ * recorded once; later polls and reads change nothing. The state machine and the on-demand route
+ * both run this.
  */
 export async function pollBatch(
   deps: PollDeps,
@@ -80,126 +105,315 @@ export async function pollBatch(
   const credentials = await deps.secrets.get(connection.secretRef);
   const requested = job.items.map((i) => i.barcode);
   const submittedAt = new Date(input.submittedAt);
+  const settledAlready = isSettledConfirmation(job.confirmation);
 
-  const budgetEnd = deps.clock.now().getTime() + (options.shortPollMs ?? 8000);
+  const budgetEnd = deps.clock.now().getTime() + (settledAlready ? 0 : (options.shortPollMs ?? 8000));
   let outcome: BatchOutcome;
   for (;;) {
     outcome = await deps.marketplace.getBatchResult(connection, credentials, input.batchRequestId);
-    const settled =
-      outcome.kind === 'found' &&
-      isBatchSettled(
-        requested,
-        outcome.batch.items.map((i) => ({ barcode: i.requestItem.barcode, status: i.status })),
-      );
-    if (settled || outcome.kind === 'gone') break;
+    const reading =
+      outcome.kind === 'found'
+        ? readBatchResult({
+            requested,
+            items: batchItems(outcome.batch),
+            submittedAt,
+            now: deps.clock.now(),
+          })
+        : undefined;
+    if (reading?.kind === 'settled' || outcome.kind === 'gone') break;
     if (deps.clock.now().getTime() + (options.shortPollIntervalMs ?? 1000) > budgetEnd) break;
     await deps.sleep(options.shortPollIntervalMs ?? 1000);
   }
-
   const batch = outcome.kind === 'found' ? outcome.batch : null;
-  if (
-    batch &&
-    isBatchSettled(
-      requested,
-      batch.items.map((i) => ({ barcode: i.requestItem.barcode, status: i.status })),
-    )
-  ) {
-    const applied = await deps.inventory.applyBatchResult(
-      {
-        connectionId: job.connectionId,
-        jobId: job.id,
+  const base = { batch, job, confirmedUpserted: 0, failedCount: 0 };
+
+  if (settledAlready) {
+    // Settled before (by the workflow or an earlier read): show the result, record nothing.
+    return {
+      ...base,
+      output: { status: 'SETTLED', attempt, nextWaitSeconds: 0 },
+      confirmation: job.confirmation,
+    };
+  }
+
+  const reading = batch
+    ? readBatchResult({ requested, items: batchItems(batch), submittedAt, now: deps.clock.now() })
+    : undefined;
+  if (reading) {
+    // Barcodes another batch confirmed while this one was in flight: which of the two Trendyol
+    // applied last is unknown, so they are read back when this batch settles.
+    const raced = await racedBarcodes(deps, job, input.batchRequestId, submittedAt, reading.results);
+    // Final items are recorded as soon as they are seen: one slow or missing item holds back no other.
+    const applied =
+      reading.results.length > 0
+        ? await deps.inventory.applyBatchResult(
+            {
+              connectionId: job.connectionId,
+              jobId: job.id,
+              batchRequestId: input.batchRequestId,
+              results: reading.results,
+            },
+            deps.clock.now(),
+          )
+        : { confirmedUpserted: 0, failed: 0 };
+    if (reading.kind === 'settled') {
+      return settle(deps, {
+        job,
+        connection,
+        credentials,
         batchRequestId: input.batchRequestId,
-        results: toItemResults(batch),
-      },
-      deps.clock.now(),
+        results: reading.results,
+        raced,
+        missing: reading.missing,
+        submittedAt,
+        attempt,
+        batch,
+        applied,
+      });
+    }
+    base.confirmedUpserted = applied.confirmedUpserted;
+    base.failedCount = applied.failed;
+  }
+
+  const wait = outcome.kind === 'gone' ? null : nextPollWaitSeconds(attempt, submittedAt, deps.clock.now());
+  if (wait !== null || options.onDemand) {
+    return {
+      ...base,
+      output: { status: 'PENDING', attempt, nextWaitSeconds: wait ?? 0 },
+      confirmation: job.confirmation,
+    };
+  }
+
+  // The result can no longer be read (expired or never settled): ask Trendyol for the live values.
+  const verified = await verifyThroughReadBack(deps, job, connection, credentials);
+  if (verified) {
+    // Live now, but possibly over a newer confirmed value: the same check as a settled batch.
+    await checkOvertakenValues(
+      deps,
+      job,
+      connection,
+      credentials,
+      input.batchRequestId,
+      job.items.map((i) => ({ barcode: i.barcode, status: 'SUCCESS' as const, failureReasons: [] })),
     );
-    const results = toItemResults(batch);
-    const drifted = await checkOvertakenValues(deps, connection, credentials, input.batchRequestId, results);
-    const successCount = results.filter((r) => r.status === 'SUCCESS').length;
-    const failedCount = results.length - successCount;
-    const now = deps.clock.now();
-    await deps.jobs.mergeSummary(
-      job.id,
-      {
+  }
+  const now = deps.clock.now();
+  const counts: ConfirmationCounts = verified
+    ? { confirmed: job.items.length, failed: 0, unresolved: 0 }
+    : { confirmed: 0, failed: 0, unresolved: job.items.length };
+  const confirmation = confirmationOf(counts);
+  const recorded = await deps.jobs.recordSettlement(
+    job.id,
+    {
+      confirmation,
+      counts,
+      summary: {
+        confirmation: {
+          status: 'UNCONFIRMED',
+          readBackMatched: verified,
+          polls: attempt,
+          endedAt: now.toISOString(),
+        },
+      },
+    },
+    now,
+  );
+  if (recorded) {
+    if (!verified) {
+      // Not "in flight" for ever: the values become failed so the next push sends them again.
+      await markUnresolved(deps, job, input.batchRequestId, requested, now);
+    }
+    await deps.connections.updateState(
+      job.connectionId,
+      verified
+        ? { lastSuccessAt: now.toISOString(), lastStatus: 'SUCCESS', lastError: null }
+        : {
+            lastStatus: 'FAILED',
+            lastError: `Batch ${input.batchRequestId} never settled before Trendyol's 4-hour limit; read-back does not show its values.`,
+          },
+      now,
+    );
+  }
+  return {
+    ...base,
+    output: { status: 'UNCONFIRMED', attempt, nextWaitSeconds: 0 },
+    confirmedUpserted: verified ? job.items.length : 0,
+    confirmation,
+  };
+}
+
+async function markUnresolved(
+  deps: PollDeps,
+  job: Job,
+  batchRequestId: string,
+  barcodes: readonly string[],
+  now: Date,
+) {
+  if (barcodes.length === 0) return;
+  await deps.inventory.applyBatchResult(
+    {
+      connectionId: job.connectionId,
+      jobId: job.id,
+      batchRequestId,
+      results: barcodes.map((barcode) => ({
+        barcode,
+        status: 'FAILED',
+        failureReasons: [
+          'ECI: Trendyol never reported this item and the live value differs; it will be sent again.',
+        ],
+      })),
+    },
+    now,
+  );
+}
+
+/** Records a batch whose items are all final (or resolved by read-back) — once. */
+async function settle(
+  deps: PollDeps,
+  ctx: {
+    job: Job;
+    connection: Connection;
+    credentials: ConnectionCredentials;
+    batchRequestId: string;
+    results: SettledItem[];
+    raced: string[];
+    missing: string[];
+    submittedAt: Date;
+    attempt: number;
+    batch: BatchResult | null;
+    applied: { confirmedUpserted: number; failed: number };
+  },
+): Promise<PollDetail> {
+  const { job, connection, credentials, batchRequestId, results, missing, submittedAt, attempt } = ctx;
+  // Items the result never listed: what the read-back shows live is confirmed, the rest unresolved.
+  let confirmedByReadBack: string[] = [];
+  let unresolved: string[] = missing;
+  if (missing.length > 0) {
+    const values = await readLiveValues(deps, connection, credentials, missing);
+    if (values) {
+      const live = new Map(values.map((v) => [v.barcode, v]));
+      const items = job.items.filter((i) => missing.includes(i.barcode));
+      confirmedByReadBack = items
+        .filter((i) => proveItem(i, live.get(i.barcode)) === 'live')
+        .map((i) => i.barcode);
+      unresolved = missing.filter((b) => !confirmedByReadBack.includes(b));
+      if (confirmedByReadBack.length > 0) {
+        await deps.inventory.applyBatchResult(
+          {
+            connectionId: job.connectionId,
+            jobId: job.id,
+            batchRequestId,
+            results: confirmedByReadBack.map((barcode) => ({
+              barcode,
+              status: 'SUCCESS',
+              failureReasons: [],
+            })),
+          },
+          deps.clock.now(),
+        );
+      }
+    }
+  }
+  // Items proven live by read-back may equally have landed over a newer confirmed value.
+  const landed: SettledItem[] = [
+    ...results,
+    ...confirmedByReadBack.map((barcode) => ({ barcode, status: 'SUCCESS' as const, failureReasons: [] })),
+  ];
+  const drifted = await checkOvertakenValues(
+    deps,
+    job,
+    connection,
+    credentials,
+    batchRequestId,
+    landed,
+    ctx.raced,
+  );
+  const successCount = results.filter((r) => r.status === 'SUCCESS').length + confirmedByReadBack.length;
+  const failedCount = results.filter((r) => r.status === 'FAILED').length;
+  const counts: ConfirmationCounts = {
+    confirmed: successCount,
+    failed: failedCount,
+    unresolved: unresolved.length,
+  };
+  const confirmation = confirmationOf(counts);
+  const now = deps.clock.now();
+  const recorded = await deps.jobs.recordSettlement(
+    job.id,
+    {
+      confirmation,
+      counts,
+      summary: {
         confirmation: {
           status: 'SETTLED',
           successCount,
           failedCount,
+          ...(unresolved.length > 0 && { unresolvedBarcodes: unresolved }),
           settledAt: now.toISOString(),
           lagMs: now.getTime() - submittedAt.getTime(),
           polls: attempt,
           ...(drifted.length > 0 && { driftedBarcodes: drifted }),
         },
       },
-      now,
-    );
-    const firstFailure = results.find((r) => r.status === 'FAILED');
-    await deps.connections.updateState(
-      job.connectionId,
-      {
-        ...(successCount > 0 && { lastSuccessAt: now.toISOString() }),
-        lastStatus: successCount > 0 ? 'SUCCESS' : 'FAILED',
-        lastError: firstFailure
-          ? `${failedCount} item(s) failed in batch ${input.batchRequestId}, e.g. ${firstFailure.barcode}: ${firstFailure.failureReasons.join('; ')}`
-          : null,
-      },
-      now,
-    );
-    return {
-      output: { status: 'SETTLED', attempt, nextWaitSeconds: 0 },
-      batch,
-      confirmedUpserted: applied.confirmedUpserted,
-      failedCount: applied.failed,
-      job,
-    };
-  }
-
-  const wait = outcome.kind === 'gone' ? null : nextPollWaitSeconds(attempt, submittedAt, deps.clock.now());
-  if (wait !== null) {
-    return {
-      output: { status: 'PENDING', attempt, nextWaitSeconds: wait },
-      batch,
-      confirmedUpserted: 0,
-      failedCount: 0,
-      job,
-    };
-  }
-
-  // The result can no longer be read (expired or never settled): ask Trendyol for the live values.
-  const verified = await verifyThroughReadBack(deps, job, connection, credentials);
-  const now = deps.clock.now();
-  await deps.jobs.mergeSummary(
-    job.id,
-    {
-      confirmation: {
-        status: 'UNCONFIRMED',
-        readBackMatched: verified,
-        polls: attempt,
-        endedAt: now.toISOString(),
-      },
     },
     now,
   );
-  await deps.connections.updateState(
-    job.connectionId,
-    verified
-      ? { lastSuccessAt: now.toISOString(), lastStatus: 'SUCCESS', lastError: null }
-      : {
-          lastStatus: 'FAILED',
-          lastError: `Batch ${input.batchRequestId} never settled before Trendyol's 4-hour limit; read-back does not show its values.`,
-        },
-    now,
-  );
+  if (recorded) {
+    await markUnresolved(deps, job, batchRequestId, unresolved, now);
+    const firstFailure = results.find((r) => r.status === 'FAILED');
+    await deps.connections.updateState(
+      job.connectionId,
+      stateAfterSettlement({
+        confirmation,
+        counts,
+        batchRequestId,
+        ...(firstFailure && { firstFailure }),
+        now,
+      }),
+      now,
+    );
+  }
   return {
-    output: { status: 'UNCONFIRMED', attempt, nextWaitSeconds: 0 },
-    batch,
-    confirmedUpserted: verified ? job.items.length : 0,
-    failedCount: 0,
+    output: { status: 'SETTLED', attempt, nextWaitSeconds: 0 },
+    batch: ctx.batch,
+    confirmedUpserted: ctx.applied.confirmedUpserted + confirmedByReadBack.length,
+    failedCount: ctx.applied.failed,
     job,
+    confirmation: recorded ? confirmation : ((await deps.jobs.get(job.id))?.confirmation ?? confirmation),
   };
 }
 
-/** GET /v1/inventory/batch/:batchRequestId — one poll on demand, through the same use case. */
+/**
+ * Barcodes of `results` that another batch confirmed after this one was submitted (kept in the job's
+ * summary as `racedBarcodes`, since results are recorded over several polls).
+ */
+async function racedBarcodes(
+  deps: PollDeps,
+  job: Job,
+  batchRequestId: string,
+  submittedAt: Date,
+  results: readonly SettledItem[],
+): Promise<string[]> {
+  const known = Array.isArray(job.summary?.racedBarcodes) ? (job.summary.racedBarcodes as string[]) : [];
+  const fresh = results
+    .filter((r) => r.status === 'SUCCESS' && !known.includes(r.barcode))
+    .map((r) => r.barcode);
+  if (fresh.length === 0) return known;
+  const states = await deps.inventory.getBarcodeStates(job.connectionId, fresh, 0);
+  const raced = states
+    .filter(
+      (s) =>
+        s.confirmed &&
+        s.confirmed.batchRequestId !== batchRequestId &&
+        Date.parse(s.confirmed.confirmedAt) >= submittedAt.getTime(),
+    )
+    .map((s) => s.barcode);
+  if (raced.length === 0) return known;
+  const all = [...known, ...raced];
+  await deps.jobs.mergeSummary(job.id, { racedBarcodes: all }, deps.clock.now());
+  return all;
+}
+
+/** GET /v1/inventory/batch/:batchRequestId — one look on demand; it never rewrites a recorded outcome. */
 export async function pollBatchOnDemand(deps: PollDeps, batchRequestId: string) {
   const job = await deps.jobs.findByBatchRequestId(batchRequestId);
   if (!job) throw notFound('BATCH_NOT_FOUND', `No job of ECI sent batch ${batchRequestId}.`);
@@ -212,7 +426,7 @@ export async function pollBatchOnDemand(deps: PollDeps, batchRequestId: string) 
       submittedAt: job.startedAt ?? job.createdAt,
       poll: { attempt: 0 },
     },
-    { shortPollMs: 0 },
+    { shortPollMs: 0, onDemand: true },
   );
   return {
     ...(detail.batch?.raw ?? { batchRequestId, items: [] }),
@@ -220,56 +434,119 @@ export async function pollBatchOnDemand(deps: PollDeps, batchRequestId: string) 
       confirmedUpserted: detail.confirmedUpserted,
       failed: detail.failedCount,
       status: detail.output.status,
+      confirmation: detail.confirmation,
       jobId: job.id,
       connectionId: job.connectionId,
     },
   };
 }
 
+function knownDiffersFromLive(
+  confirmed: { quantity: number | null; salePrice: number | null; listPrice: number | null },
+  live: { quantity: number | null; salePrice: number | null; listPrice: number | null },
+): boolean {
+  return (
+    (confirmed.quantity !== null && live.quantity !== confirmed.quantity) ||
+    (confirmed.salePrice !== null && live.salePrice !== confirmed.salePrice) ||
+    (confirmed.listPrice !== null && live.listPrice !== confirmed.listPrice)
+  );
+}
+
 /**
  * A batch that settles after a newer batch of the same barcode was confirmed may have been applied
  * last by Trendyol, leaving the older value live while ECI records the newer one. For those barcodes
- * the live value is read back; where it differs, the seller's value is marked for sending again.
+ * the live value is read back; where it differs, the seller's value is marked failed and a
+ * correction job is scheduled (as a revert is: after Trendyol's 15-minute window for the identical
+ * body, if one is open).
  */
 async function checkOvertakenValues(
   deps: PollDeps,
+  job: Job,
   connection: Connection,
   credentials: ConnectionCredentials,
   batchRequestId: string,
-  results: ItemResult[],
+  results: SettledItem[],
+  raced: readonly string[] = [],
 ): Promise<string[]> {
   const succeeded = results.filter((r) => r.status === 'SUCCESS').map((r) => r.barcode);
   if (succeeded.length === 0) return [];
   const states = await deps.inventory.getBarcodeStates(connection.id, succeeded, 0);
-  const overtaken = states.filter((s) => s.confirmed && s.confirmed.batchRequestId !== batchRequestId);
-  const drifted: string[] = [];
-  for (let start = 0; start < overtaken.length; start += 50) {
-    const page = overtaken.slice(start, start + 50);
-    const outcome = await deps.marketplace.readBack(
-      connection,
-      credentials,
-      page.map((s) => s.barcode),
-    );
-    if (outcome.kind !== 'found') continue;
-    const live = new Map(outcome.values.map((v) => [v.barcode, v]));
-    for (const state of page) {
-      const confirmed = state.confirmed;
-      const value = live.get(state.barcode);
-      if (!confirmed || !value) continue;
-      const differs =
-        (confirmed.quantity !== null && value.quantity !== confirmed.quantity) ||
-        (confirmed.salePrice !== null && value.salePrice !== confirmed.salePrice) ||
-        (confirmed.listPrice !== null && value.listPrice !== confirmed.listPrice);
-      if (differs) drifted.push(state.barcode);
-    }
-  }
-  if (drifted.length > 0) {
-    await deps.inventory.markDrifted(
-      connection.id,
-      drifted,
-      `Trendyol applied the older batch ${batchRequestId} after the confirmed value; it will be sent again.`,
-      deps.clock.now(),
-    );
-  }
+  const overtaken = states.filter(
+    (s) => s.confirmed && (s.confirmed.batchRequestId !== batchRequestId || raced.includes(s.barcode)),
+  );
+  if (overtaken.length === 0) return [];
+  const values = await readLiveValues(
+    deps,
+    connection,
+    credentials,
+    overtaken.map((s) => s.barcode),
+  );
+  if (!values) return [];
+  const live = new Map(values.map((v) => [v.barcode, v]));
+  const drifted = overtaken
+    .filter((s) => {
+      const value = live.get(s.barcode);
+      return s.confirmed && value && knownDiffersFromLive(s.confirmed, value);
+    })
+    .map((s) => s.barcode);
+  if (drifted.length === 0) return [];
+  await deps.inventory.markDrifted(
+    connection.id,
+    drifted,
+    `Trendyol applied the older batch ${batchRequestId} after the confirmed value; it will be sent again.`,
+    deps.clock.now(),
+  );
+  await scheduleCorrection(deps, job, drifted);
   return drifted;
+}
+
+function itemOf(value: KnownValue): InventoryItem {
+  return {
+    barcode: value.barcode,
+    ...(value.quantity !== null && { quantity: value.quantity }),
+    ...(value.salePrice !== null && { salePrice: value.salePrice }),
+    ...(value.listPrice !== null && { listPrice: value.listPrice }),
+  };
+}
+
+/**
+ * Schedules the seller's latest values of `barcodes` to be sent again: a job released by the
+ * per-minute release once Trendyol's window for an identical body (if ECI sent one) has passed.
+ */
+export async function scheduleCorrection(
+  deps: Pick<PollDeps, 'inventory' | 'jobs' | 'clock' | 'dedup' | 'ids'>,
+  overtakenBy: Job,
+  barcodes: readonly string[],
+) {
+  const known = await deps.inventory.findKnownValues(overtakenBy.connectionId, barcodes);
+  const items = [...known.values()].filter((k) => k.status === 'failed').map(itemOf);
+  const now = deps.clock.now();
+  const nextId = () => deps.ids?.next() ?? globalThis.crypto.randomUUID();
+  for (const chunk of chunkItems(items)) {
+    const prior = deps.dedup
+      ? await deps.dedup.find(overtakenBy.connectionId, chunk.bodyHash, now)
+      : undefined;
+    const notBefore = deps.dedup
+      ? new Date(prior ? prior.createdAt.getTime() + DEDUP_WINDOW_MS + REVERT_MARGIN_MS : now.getTime())
+      : new Date(now.getTime() + DEDUP_WINDOW_MS + REVERT_MARGIN_MS);
+    await deps.jobs.createPushJobs(
+      [
+        {
+          id: nextId(),
+          status: 'scheduled',
+          connectionId: overtakenBy.connectionId,
+          pushId: nextId(),
+          chunkIndex: chunk.chunkIndex,
+          bodyHash: chunk.bodyHash,
+          body: chunk.body,
+          items: chunk.items,
+          // The gate that let the overtaken send through lets its correction through.
+          options: { ...overtakenBy.options, dryRun: false, force: true },
+          notBefore,
+          recordsIntent: true,
+        },
+      ],
+      now,
+    );
+  }
 }

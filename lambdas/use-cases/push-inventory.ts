@@ -54,7 +54,11 @@ export interface PushJobResult {
   deliverAfter?: string;
 }
 
-/** A message dedup id for chunks that never reach Trendyol, so a repeated dry run is not dropped by SQS. */
+/**
+ * The SQS FIFO MessageDeduplicationId of a chunk message (≤ 128 chars): body hash + job id, so a
+ * producer retry of the same job is dropped but another job with the same bytes (a dry run repeated,
+ * a value re-pushed after its send failed) is not.
+ */
 export function localDeduplicationId(bodyHash: string, jobId: string): string {
   return `${bodyHash}-${jobId}`;
 }
@@ -244,7 +248,9 @@ export async function pushItems(
           jobId,
           connectionId: connection.id,
           groupId: groupIdFor(connection.id),
-          deduplicationId: chunk.bodyHash,
+          // Per job: the 15-minute claim already keeps one job per body, and SQS FIFO would drop a
+          // value re-pushed within 5 minutes (say after its send failed) under the same id.
+          deduplicationId: localDeduplicationId(chunk.bodyHash, jobId),
         });
         results.push({ ...base(chunk), dedup: false, jobId });
       }

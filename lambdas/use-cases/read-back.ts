@@ -1,3 +1,5 @@
+import type { InventoryItem } from '../domain/inventory-item';
+import { type LiveReading, proveItems } from '../domain/read-back-proof';
 import type { Clock } from '../ports/clock';
 import type { MarketplaceClient } from '../ports/marketplace';
 import type { Connection, InventoryRepository, Job } from '../ports/repositories';
@@ -7,8 +9,65 @@ import type { ConnectionCredentials } from '../ports/secret-store';
 const READ_BACK_PAGE = 50;
 
 /**
- * Checks Trendyol's live values against a job's items. When all match, the job's values are recorded
- * as confirmed (the batch id is unknown, so the read-back stands in for it) and true comes back.
+ * Reads Trendyol's live values for `barcodes` (pages of 50). Returns null when a page could not be
+ * read (429, 5xx, timeout): nothing is proven then, and the caller tries again later.
+ */
+export async function readLiveValues(
+  deps: { marketplace: MarketplaceClient },
+  connection: Connection,
+  credentials: ConnectionCredentials,
+  barcodes: readonly string[],
+): Promise<LiveReading[] | null> {
+  const values: LiveReading[] = [];
+  for (let start = 0; start < barcodes.length; start += READ_BACK_PAGE) {
+    const outcome = await deps.marketplace.readBack(
+      connection,
+      credentials,
+      barcodes.slice(start, start + READ_BACK_PAGE),
+    );
+    if (outcome.kind !== 'found') return null;
+    values.push(...outcome.values);
+  }
+  return values;
+}
+
+/**
+ * Reads back `items` of a job and records those proven live as confirmed (under the job's batch id,
+ * or `read-back:<jobId>` when Trendyol never gave one). Returns the split, or null when the read
+ * failed (nothing recorded).
+ */
+export async function confirmThroughReadBack(
+  deps: { marketplace: MarketplaceClient; inventory: InventoryRepository; clock: Clock },
+  job: Job,
+  connection: Connection,
+  credentials: ConnectionCredentials,
+  items: readonly InventoryItem[] = job.items,
+): Promise<{ live: InventoryItem[]; notLive: InventoryItem[] } | null> {
+  const values = await readLiveValues(
+    deps,
+    connection,
+    credentials,
+    items.map((i) => i.barcode),
+  );
+  if (!values) return null;
+  const proof = proveItems(items, values);
+  if (proof.live.length > 0) {
+    await deps.inventory.applyBatchResult(
+      {
+        connectionId: job.connectionId,
+        jobId: job.id,
+        batchRequestId: job.batchRequestId ?? `read-back:${job.id}`,
+        results: proof.live.map((i) => ({ barcode: i.barcode, status: 'SUCCESS', failureReasons: [] })),
+      },
+      deps.clock.now(),
+    );
+  }
+  return proof;
+}
+
+/**
+ * Checks Trendyol's live values against all of a job's items. When all match, the job's values are
+ * recorded as confirmed and true comes back.
  */
 export async function verifyThroughReadBack(
   deps: { marketplace: MarketplaceClient; inventory: InventoryRepository; clock: Clock },
@@ -16,23 +75,13 @@ export async function verifyThroughReadBack(
   connection: Connection,
   credentials: ConnectionCredentials,
 ): Promise<boolean> {
-  for (let start = 0; start < job.items.length; start += READ_BACK_PAGE) {
-    const page = job.items.slice(start, start + READ_BACK_PAGE);
-    const outcome = await deps.marketplace.readBack(
-      connection,
-      credentials,
-      page.map((i) => i.barcode),
-    );
-    if (outcome.kind !== 'found') return false;
-    const live = new Map(outcome.values.map((v) => [v.barcode, v]));
-    for (const item of page) {
-      const value = live.get(item.barcode);
-      if (!value) return false;
-      if (item.quantity !== undefined && value.quantity !== item.quantity) return false;
-      if (item.salePrice !== undefined && value.salePrice !== item.salePrice) return false;
-      if (item.listPrice !== undefined && value.listPrice !== item.listPrice) return false;
-    }
-  }
+  const values = await readLiveValues(
+    deps,
+    connection,
+    credentials,
+    job.items.map((i) => i.barcode),
+  );
+  if (!values || proveItems(job.items, values).notLive.length > 0) return false;
   await deps.inventory.applyBatchResult(
     {
       connectionId: job.connectionId,

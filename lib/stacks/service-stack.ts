@@ -144,7 +144,9 @@ export class ServiceStack extends Stack {
       256,
     )
       .bindQueueSend(this.queue)
-      .bindTable('shortLived', props.dedupTable, 'readWrite');
+      .bindTable('shortLived', props.dedupTable, 'readWrite')
+      // An unknown outcome is resolved by reading the values back before anything is sent again.
+      .bindConnectionSecrets(secretPrefix, 'read');
 
     this.functions = { api, pushConsumer, pollBatch, catalogSync, releaseScheduled };
 

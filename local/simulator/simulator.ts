@@ -75,7 +75,10 @@ export interface SimRateLimitOptions {
 }
 
 export type SimFault =
-  | { endpoint?: SimEndpoint; kind: 'status'; status: 500 | 502 | 503 | 504 }
+  | { endpoint?: SimEndpoint; kind: 'status'; status: 429 | 500 | 502 | 503 | 504 }
+  // The batch created by this update never lists its first `count` items (default 1) in its result,
+  // although they are applied: "items a batch result never reports".
+  | { endpoint?: 'update'; kind: 'omit-from-result'; count?: number }
   // accept: the request is processed (batch created) before the connection is dropped.
   | { endpoint?: SimEndpoint; kind: 'timeout'; ms: number; accept?: boolean }
   | { endpoint?: 'update'; kind: '500-after-accept' }
@@ -98,6 +101,8 @@ export interface SimulatorOptions {
   unknownBatch?: 'processing' | '404';
   batchRetentionMs?: number;
   duplicateWindowMs?: number;
+  // HTTP status carrying the 15-minute refusal: reported under 400, 403 and 429. @default 400
+  duplicateStatus?: 400 | 403 | 429;
 }
 
 export interface SimRequestRecord {
@@ -158,6 +163,8 @@ export interface TrendyolSimulator {
   batch(batchRequestId: string): SimBatchView | undefined;
   injectFault(fault: SimFault): void;
   clearFaults(): void;
+  // The HTTP status the 15-minute refusal comes with (400, 403 or 429 have been reported).
+  setDuplicateStatus(status: 400 | 403 | 429): void;
   readonly pendingFaults: readonly SimFault[];
   setProcessingDelay(delay: ProcessingDelay): void;
   // Delays for the next accepted batches, in order; afterwards the default delay applies again.
@@ -228,7 +235,8 @@ const SYSTEM_EXCEPTION = {
   errors: [{ key: 'generic.exception', message: 'Beklenmeyen bir hata oluştu', errorCode: '500' }],
 };
 
-function faultResponse(status: 500 | 502 | 503 | 504): SimResponse {
+function faultResponse(status: 429 | 500 | 502 | 503 | 504): SimResponse {
+  if (status === 429) return json(429, errorBody('too.many.requests', 'Too many requests', 429));
   if (status === 500) return json(500, SYSTEM_EXCEPTION);
   const reason = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' }[
     status
@@ -278,8 +286,8 @@ export function parseFault(value: unknown): SimFault | string {
   switch (value.kind) {
     case 'status': {
       const status = value.status;
-      if (status !== 500 && status !== 502 && status !== 503 && status !== 504)
-        return 'status must be 500|502|503|504';
+      if (status !== 429 && status !== 500 && status !== 502 && status !== 503 && status !== 504)
+        return 'status must be 429|500|502|503|504';
       return { endpoint, kind: 'status', status };
     }
     case 'timeout': {
@@ -288,6 +296,12 @@ export function parseFault(value: unknown): SimFault | string {
       return accept === undefined
         ? { endpoint, kind: 'timeout', ms }
         : { endpoint, kind: 'timeout', ms, accept };
+    }
+    case 'omit-from-result': {
+      const count = value.count;
+      if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 1))
+        return 'count must be a positive integer';
+      return count === undefined ? { kind: 'omit-from-result' } : { kind: 'omit-from-result', count };
     }
     case '500-after-accept':
       if (endpoint !== undefined && endpoint !== 'update') return '500-after-accept only applies to update';
@@ -336,6 +350,9 @@ export async function createTrendyolSimulator(options: SimulatorOptions = {}): P
   const unknownBatch = options.unknownBatch ?? 'processing';
   const retentionMs = options.batchRetentionMs ?? BATCH_RETENTION_MS;
   const duplicateWindowMs = options.duplicateWindowMs ?? DUPLICATE_WINDOW_MS;
+  let duplicateStatus: 400 | 403 | 429 = options.duplicateStatus ?? 400;
+  // Batch ids whose result hides their first N items (omit-from-result fault).
+  const omittedFromResult = new Map<string, number>();
   const rate = {
     enabled: options.rateLimits?.enabled ?? true,
     burstLimit: options.rateLimits?.burstLimit ?? 50,
@@ -589,7 +606,10 @@ export async function createTrendyolSimulator(options: SimulatorOptions = {}): P
     const bodyHash = createHash('sha256').update(raw).digest('hex');
     const lastAccepted = seller.acceptedBodies.get(bodyHash);
     if (lastAccepted !== undefined && now - lastAccepted < duplicateWindowMs) {
-      return json(400, errorBody('request.duplicate', DUPLICATE_REQUEST_MESSAGE, 400));
+      return json(
+        duplicateStatus,
+        errorBody('request.duplicate', DUPLICATE_REQUEST_MESSAGE, duplicateStatus),
+      );
     }
     seller.acceptedBodies.set(bodyHash, now);
     const id = `${uuidV4From(random)}-${Math.floor(now / 1000)}`;
@@ -642,9 +662,12 @@ export async function createTrendyolSimulator(options: SimulatorOptions = {}): P
             status: 'IN_PROGRESS' as const,
             failureReasons: [],
           })));
+    const omitted = omittedFromResult.get(batch.id) ?? 0;
+    const omittedBarcodes = new Set(batch.items.slice(0, omitted).map((i) => i.echo.barcode));
+    const listed = omitted > 0 ? items.filter((i) => !omittedBarcodes.has(i.requestItem.barcode)) : items;
     return json(200, {
       batchRequestId: batch.id,
-      items,
+      items: listed,
       creationDate: batch.createdAtMs,
       lastModification: batch.processedAtMs ?? batch.createdAtMs,
       sourceType: 'API',
@@ -805,6 +828,9 @@ export async function createTrendyolSimulator(options: SimulatorOptions = {}): P
     if (fault?.kind === '200-without-batch-id' && fault.accept === false)
       return send(res, record, json(200, {}));
     const response = dispatch(req, route, raw, url.searchParams);
+    if (fault?.kind === 'omit-from-result' && response.batchRequestId) {
+      omittedFromResult.set(response.batchRequestId, fault.count ?? 1);
+    }
     if (response.status === 200 && response.batchRequestId) {
       if (fault?.kind === '500-after-accept') {
         record.batchRequestId = response.batchRequestId;
@@ -988,6 +1014,9 @@ export async function createTrendyolSimulator(options: SimulatorOptions = {}): P
     },
     injectFault(fault) {
       faults.push(fault);
+    },
+    setDuplicateStatus(status) {
+      duplicateStatus = status;
     },
     clearFaults() {
       faults.length = 0;

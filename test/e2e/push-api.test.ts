@@ -107,7 +107,11 @@ describe('the seed pushes over HTTP', () => {
 
     const messages = await peekQueue();
     expect(messages).toEqual([
-      { groupId: connectionId, dedupId: bodyHash, body: { jobId: res.body.jobId, connectionId } },
+      {
+        groupId: connectionId,
+        dedupId: `${bodyHash}-${res.body.jobId}`,
+        body: { jobId: res.body.jobId, connectionId },
+      },
     ]);
 
     const again = await api.push(connectionId, [SEED_ITEM], '?force=1&forceWrite=1');

@@ -45,6 +45,7 @@ const knownValueColumns = {
   listPrice: inventoryIntent.listPrice,
   status: inventoryIntent.status,
   jobId: inventoryIntent.jobId,
+  acceptedAt: inventoryIntent.acceptedAt,
 };
 
 function toKnownValue(row: {
@@ -54,6 +55,7 @@ function toKnownValue(row: {
   listPrice: string | null;
   status: KnownValue['status'];
   jobId: string;
+  acceptedAt: string;
 }): KnownValue {
   return {
     barcode: row.barcode,
@@ -62,6 +64,7 @@ function toKnownValue(row: {
     listPrice: centsOrNull(row.listPrice),
     status: row.status,
     jobId: row.jobId,
+    acceptedAt: toIso(row.acceptedAt),
   };
 }
 

@@ -1,5 +1,19 @@
-import { and, asc, desc, eq, getTableColumns, inArray, lte, notInArray, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  isNull,
+  lte,
+  notInArray,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { InventoryItem } from '../../domain/inventory-item';
+import type { ConfirmationCounts, JobConfirmation } from '../../domain/job-confirmation';
 import {
   type Job,
   type JobError,
@@ -22,9 +36,16 @@ const PAYLOAD_SLICE_CHARS = 15_000;
 const FINISHED: Job['status'][] = ['success', 'failed'];
 
 function toJob(header: JobHeader, payload: { body: string; items: InventoryItem[] }): Job {
+  const { confirmedCount, failedCount, unresolvedCount, ...rest } = header;
   return {
-    ...header,
+    ...rest,
     ...payload,
+    confirmation: header.confirmation ?? null,
+    confirmationCounts:
+      confirmedCount === null || failedCount === null || unresolvedCount === null
+        ? null
+        : { confirmed: confirmedCount, failed: failedCount, unresolved: unresolvedCount },
+    settledAt: toIsoOrNull(header.settledAt),
     batchRequestId: header.batchRequestId,
     summary: header.summary ?? null,
     error: header.error ?? null,
@@ -68,6 +89,9 @@ function freshJob(job: NewPushJob, seq: number, at: string): Job {
     summary: null,
     error: null,
     notBefore: job.notBefore ? job.notBefore.toISOString() : null,
+    confirmation: null,
+    confirmationCounts: null,
+    settledAt: null,
     startedAt: null,
     finishedAt: null,
     createdAt: at,
@@ -223,7 +247,12 @@ export class PostgresJobRepository implements JobRepository {
     await this.db.transaction(async (tx) => {
       const [job] = await tx
         .update(jobs)
-        .set({ batchRequestId, summary, updatedAt: at })
+        .set({
+          batchRequestId,
+          summary,
+          confirmation: sql`COALESCE(${jobs.confirmation}, 'pending')`,
+          updatedAt: at,
+        })
         .where(eq(jobs.id, id))
         .returning({ connectionId: jobs.connectionId });
       if (!job) return;
@@ -253,6 +282,15 @@ export class PostgresJobRepository implements JobRepository {
           // Merged, not replaced: the confirmation workflow may already have added its block.
           summary: sql`COALESCE(${jobs.summary}, '{}'::jsonb) || ${JSON.stringify(outcome.summary)}::jsonb`,
           error: outcome.error,
+          // A failed job's values are not on Trendyol; a settled confirmation is never rewritten.
+          ...(outcome.status === 'failed' && {
+            confirmation: sql`CASE WHEN ${jobs.confirmation} IS NULL OR ${jobs.confirmation} = 'pending'
+              THEN 'failed' ELSE ${jobs.confirmation} END`,
+            failedCount: sql`COALESCE(${jobs.failedCount}, ${jobs.itemCount})`,
+            confirmedCount: sql`COALESCE(${jobs.confirmedCount}, 0)`,
+            unresolvedCount: sql`COALESCE(${jobs.unresolvedCount}, 0)`,
+            settledAt: sql`COALESCE(${jobs.settledAt}, ${at}::timestamptz)`,
+          }),
           finishedAt: at,
           updatedAt: at,
         })
@@ -274,6 +312,33 @@ export class PostgresJobRepository implements JobRepository {
     });
   }
 
+  async recordSettlement(
+    id: string,
+    settlement: {
+      confirmation: Exclude<JobConfirmation, 'pending'>;
+      counts: ConfirmationCounts;
+      summary: Record<string, unknown>;
+    },
+    now: Date,
+  ): Promise<boolean> {
+    const at = now.toISOString();
+    const rows = await this.db
+      .update(jobs)
+      .set({
+        confirmation: settlement.confirmation,
+        confirmedCount: settlement.counts.confirmed,
+        failedCount: settlement.counts.failed,
+        unresolvedCount: settlement.counts.unresolved,
+        settledAt: at,
+        summary: sql`COALESCE(${jobs.summary}, '{}'::jsonb) || ${JSON.stringify(settlement.summary)}::jsonb`,
+        updatedAt: at,
+      })
+      // The guard makes settling happen once even when the workflow and a read race each other.
+      .where(and(eq(jobs.id, id), or(isNull(jobs.confirmation), eq(jobs.confirmation, 'pending'))))
+      .returning({ id: jobs.id });
+    return rows.length > 0;
+  }
+
   async mergeSummary(id: string, patch: Record<string, unknown>, now: Date): Promise<void> {
     await this.db
       .update(jobs)
@@ -287,7 +352,15 @@ export class PostgresJobRepository implements JobRepository {
   async reschedule(id: string, notBefore: Date, error: JobError, now: Date): Promise<void> {
     await this.db
       .update(jobs)
-      .set({ status: 'scheduled', notBefore: notBefore.toISOString(), error, updatedAt: now.toISOString() })
+      .set({
+        status: 'scheduled',
+        notBefore: notBefore.toISOString(),
+        error,
+        // Sent once already (outcome unknown) or waiting: either way nothing is settled yet.
+        confirmation: sql`CASE WHEN ${jobs.batchRequestId} IS NOT NULL OR ${jobs.attempts} > 0
+          THEN COALESCE(${jobs.confirmation}, 'pending') ELSE ${jobs.confirmation} END`,
+        updatedAt: now.toISOString(),
+      })
       .where(and(eq(jobs.id, id), notInArray(jobs.status, FINISHED)));
   }
 

@@ -14,6 +14,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { IntentStatus } from '../../domain/diff';
 import type { InventoryItem } from '../../domain/inventory-item';
+import type { JobConfirmation } from '../../domain/job-confirmation';
 import type {
   ConnectionLastStatus,
   ConnectionStatus,
@@ -80,6 +81,12 @@ export const jobs = pgTable(
     summary: jsonb('summary').$type<Record<string, unknown>>(),
     error: jsonb('error').$type<JobError>(),
     notBefore: ts('not_before'),
+    // What became of the values (job-confirmation.ts); recorded once when the batch settles.
+    confirmation: text('confirmation').$type<JobConfirmation>(),
+    confirmedCount: integer('confirmed_count'),
+    failedCount: integer('failed_count'),
+    unresolvedCount: integer('unresolved_count'),
+    settledAt: ts('settled_at'),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
     createdAt: ts('created_at').notNull(),

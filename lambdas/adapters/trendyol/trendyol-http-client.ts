@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { forbiddenAddressReason, TRENDYOL_HOSTS } from '../../domain/base-url';
 import { parseMoney } from '../../domain/money';
+import { isRepeatRefusal, summariseText } from '../../domain/trendyol-error';
 import type {
   BatchOutcome,
   BatchResultItem,
@@ -34,8 +35,6 @@ export interface TrendyolHttpClientOptions {
   }) => void;
 }
 
-/** Trendyol's exact wording for the 15-minute identical-request refusal. */
-const REPEAT_REFUSAL = '15 dakika';
 const STAGE_HOST = 'stageapigw.trendyol.com';
 
 export function userAgentFor(connection: Pick<Connection, 'sellerId' | 'integratorName'>): string {
@@ -100,14 +99,6 @@ function retryAfterMs(value: string | null): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
 
-function mentionsRepeat(body: unknown): boolean {
-  const errors = (body as { errors?: Array<{ message?: unknown }> } | null)?.errors;
-  return (
-    Array.isArray(errors) &&
-    errors.some((e) => typeof e.message === 'string' && e.message.includes(REPEAT_REFUSAL))
-  );
-}
-
 function priceCents(value: unknown): number | null {
   if (typeof value !== 'number') return null;
   const parsed = parseMoney(value);
@@ -169,7 +160,8 @@ export class TrendyolHttpClient implements MarketplaceClient {
         parsed = text.length > 0 ? JSON.parse(text) : null;
         isJson = true;
       } catch {
-        // An HTML error page (e.g. stage's IP block) stays text.
+        // An HTML error page (stage's IP block, a gateway 502) is summarised: never stored or shown whole.
+        parsed = summariseText(text);
       }
       return {
         status: response.status,
@@ -272,6 +264,11 @@ export class TrendyolHttpClient implements MarketplaceClient {
   }
 
   private classifyUpdate(connection: Connection, raw: Transport): UpdateOutcome {
+    // The 15-minute refusal has been reported under 400, 403 and 429: its key or message decides,
+    // before the status would call it a validation, auth or rate-limit answer.
+    if ('status' in raw && raw.status >= 400 && raw.status < 500 && isRepeatRefusal(raw.body)) {
+      return { kind: 'duplicate-request', httpStatus: raw.status, body: raw.body, latencyMs: raw.latencyMs };
+    }
     const common = this.classifyCommon(connection, raw);
     if (common) return common;
     const { status, body, latencyMs } = raw as RawResponse;
@@ -281,7 +278,6 @@ export class TrendyolHttpClient implements MarketplaceClient {
         ? { kind: 'accepted', batchRequestId: id, httpStatus: status, latencyMs }
         : { kind: 'no-batch-id', httpStatus: status, body, latencyMs };
     }
-    if (mentionsRepeat(body)) return { kind: 'duplicate-request', httpStatus: status, body, latencyMs };
     return { kind: 'validation', httpStatus: status, body, latencyMs };
   }
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEDUP_WINDOW_MS } from '../../../lambdas/domain/inventory-item';
+import { READ_BACK_DELAY_MS, READ_BACK_WINDOW_MS } from '../../../lambdas/domain/unknown-outcome';
+import { releaseScheduledJobs } from '../../../lambdas/use-cases/release-scheduled';
 import {
   type ConsumerStack,
   getJob,
@@ -33,6 +35,23 @@ afterEach(() => {
 afterAll(async () => {
   await h?.stop();
 });
+
+/** Full jitter: each inline pause is below its exponential ceiling (1 s, then 2 s). */
+function expectJitteredBackoff(sleeps: number[]) {
+  expect(sleeps).toHaveLength(2);
+  expect(sleeps[0]).toBeGreaterThanOrEqual(0);
+  expect(sleeps[0]).toBeLessThan(1000);
+  expect(sleeps[1]).toBeLessThan(2000);
+}
+
+/**
+ * Runs the per-minute release as if `aheadMs` had passed: resolving an unknown outcome reads back
+ * 20 s after the refusal and again over two minutes, which a test does not wait for.
+ */
+async function releaseAhead(aheadMs: number) {
+  const { container } = h.stack;
+  await releaseScheduledJobs({ ...container, clock: { now: () => new Date(Date.now() + aheadMs) } });
+}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -83,20 +102,20 @@ describe('429 and 5xx / timeouts are retried with backoff, never marking the job
       attempts: 1,
       error: {
         code: 'TRENDYOL_UNAVAILABLE',
-        message: 'Trendyol answered 429 too.many.requests; will retry.',
+        message: 'Trendyol answered HTTP 429 too.many.requests; will retry.',
       },
     });
     expect((await getStatus(h, c.id)).state).toMatchObject({
       lastStatus: 'FAILED',
-      lastError: 'Trendyol answered 429 too.many.requests; will retry.',
+      lastError: 'Trendyol answered HTTP 429 too.many.requests; will retry.',
       lastJobId: jobId,
     });
     const eciTries = () =>
       updatesSince(h, since, c.sellerId).filter((r) => r.headers['user-agent'] === `${c.sellerId} - ECI`);
     expect(eciTries().map((r) => r.status)).toEqual([429, 429, 429]);
     expect(eciTries().every((r) => r.body === body)).toBe(true);
-    // Exponential backoff between the inline tries.
-    expect(h.sleeps.slice(sleepsBefore)).toEqual([1000, 2000]);
+    // Exponential backoff with full jitter between the inline tries: below 1 s, then below 2 s.
+    expectJitteredBackoff(h.sleeps.slice(sleepsBefore));
 
     // The next delivery (SQS hands the message back after its visibility timeout): its backoff waits for
     // the seller's burst window to pass, and then Trendyol takes the chunk.
@@ -138,7 +157,7 @@ describe('429 and 5xx / timeouts are retried with backoff, never marking the job
     expect(updates.map((r) => r.status)).toEqual([500, 500, 200]);
     expect(updates.every((r) => r.body === body)).toBe(true);
     expect(job.summary).toMatchObject({ batchRequestId: updates[2]?.batchRequestId, writeEnabled: true });
-    expect(h.sleeps.slice(sleepsBefore)).toEqual([1000, 2000]);
+    expectJitteredBackoff(h.sleeps.slice(sleepsBefore));
     expect((await getStatus(h, c.id)).state).toMatchObject({
       lastStatus: 'SUCCESS',
       lastError: null,
@@ -158,19 +177,24 @@ describe('429 and 5xx / timeouts are retried with backoff, never marking the job
 
     await h.stack.eventSource.pollOnce();
 
-    const reason = 'Trendyol answered HTTP 504; will retry.';
     const job = await getJob(h, jobId);
+    // The gateway's HTML page is summarised: status and title, never the page.
+    const reason = 'Trendyol answered HTTP 504 HTML page';
     expect(job).toMatchObject({
       status: 'queued',
       attempts: 1,
       batchRequestId: null,
-      error: { code: 'TRENDYOL_UNAVAILABLE', message: reason },
+      error: { code: 'TRENDYOL_UNAVAILABLE' },
     });
+    expect(job.error?.message).toMatch(
+      /^Trendyol answered HTTP 504 HTML page \(\d+ chars\): 504 Gateway Time-out; will retry\.$/,
+    );
     expect((await getStatus(h, c.id)).state).toMatchObject({
       lastStatus: 'FAILED',
-      lastError: reason,
+      lastError: job.error?.message,
       lastJobId: jobId,
     });
+    expect(job.error?.message).toContain(reason);
     const updates = updatesSince(h, since, c.sellerId);
     expect(updates.map((r) => r.status)).toEqual([502, 503, 504]);
     expect(new Set(updates.map((r) => r.body))).toEqual(new Set([updateBody([item(barcode)])]));
@@ -198,7 +222,7 @@ describe('429 and 5xx / timeouts are retried with backoff, never marking the job
     expect((await getStatus(h, c.id)).state).toMatchObject({ lastStatus: 'SUCCESS', lastJobId: jobId });
   });
 
-  it('a 200 without batchRequestId (nothing queued) is retried, not taken as success', async () => {
+  it('a 200 without batchRequestId (nothing queued) is an unknown outcome: read back, then sent again', async () => {
     const c = await newConnection(h);
     const barcode = uniqueBarcode('nobatch');
     h.stack.simulator.injectFault({ kind: '200-without-batch-id', accept: false });
@@ -207,6 +231,18 @@ describe('429 and 5xx / timeouts are retried with backoff, never marking the job
     const [jobId = ''] = jobIds;
 
     await h.stack.settle();
+    // Not sent blindly again: it may have been queued.
+    expect(await getJob(h, jobId)).toMatchObject({ status: 'scheduled', error: { code: 'OUTCOME_UNKNOWN' } });
+    expect(updatesSince(h, since, c.sellerId).map((r) => [r.status, r.fault])).toEqual([
+      [200, '200-without-batch-id'],
+    ]);
+
+    // Read back over two minutes: the value never shows up, so it is sent again once Trendyol's
+    // window for the identical body has passed (it may have queued it).
+    await releaseAhead(READ_BACK_DELAY_MS + 1000);
+    await releaseAhead(READ_BACK_WINDOW_MS + 1000);
+    await releaseAhead(DEDUP_WINDOW_MS + 60_000);
+    await h.stack.settle();
 
     const job = await getJob(h, jobId);
     const updates = updatesSince(h, since, c.sellerId);
@@ -214,7 +250,11 @@ describe('429 and 5xx / timeouts are retried with backoff, never marking the job
       [200, '200-without-batch-id'],
       [200, null],
     ]);
-    expect(job).toMatchObject({ status: 'success', attempts: 1, batchRequestId: updates[1]?.batchRequestId });
+    expect(job).toMatchObject({
+      status: 'success',
+      batchRequestId: updates[1]?.batchRequestId,
+      confirmation: 'confirmed',
+    });
   });
 });
 
@@ -234,12 +274,13 @@ describe('the 15-minute refusal is resolved as "outcome unknown"', () => {
     const [jobId = ''] = jobIds;
 
     await h.stack.settle();
+    // Not read back at once (Trendyol applies within seconds): the job waits for its first read-back.
+    expect(await getJob(h, jobId)).toMatchObject({ status: 'scheduled', confirmation: 'pending' });
+    await releaseAhead(READ_BACK_DELAY_MS + 1000);
 
     const job = await getJob(h, jobId);
-    expect(job).toMatchObject({ status: 'success', attempts: 1, error: null });
-    expect(job.summary?.note).toBe(
-      'Trendyol refused a repeat of this body; read-back shows every value applied',
-    );
+    expect(job).toMatchObject({ status: 'success', attempts: 1, error: null, confirmation: 'confirmed' });
+    expect(job.summary?.note).toBe("Trendyol's live values show this chunk applied (read-back)");
     expect((await getStatus(h, c.id)).state).toMatchObject({
       lastStatus: 'SUCCESS',
       lastError: null,
@@ -279,17 +320,18 @@ describe('the 15-minute refusal is resolved as "outcome unknown"', () => {
 
     const job = await getJob(h, jobId);
     expect(job).toMatchObject({ status: 'scheduled', attempts: 1, error: { code: 'OUTCOME_UNKNOWN' } });
-    expect(job.error?.message).toContain('15-minute rule');
+    expect(job.error?.message).toContain('refused this body as a repeat (HTTP 400 request.duplicate');
+    // First read-back in 20 s, not 15.5 min: Trendyol applies within seconds.
     const notBefore = Date.parse(job.notBefore ?? '');
-    expect(notBefore).toBeGreaterThanOrEqual(before + DEDUP_WINDOW_MS + 30_000);
-    expect(notBefore).toBeLessThanOrEqual(after + DEDUP_WINDOW_MS + 30_000);
+    expect(notBefore).toBeGreaterThanOrEqual(before + READ_BACK_DELAY_MS);
+    expect(notBefore).toBeLessThanOrEqual(after + READ_BACK_DELAY_MS);
     const updates = updatesSince(h, since, c.sellerId);
     expect(updates.map((r) => r.status)).toEqual([500, 400]);
     const statusAfter = await getStatus(h, c.id);
     expect(statusAfter.state.lastJobId).toBe(jobId);
     // Not a failure, and nothing is running: the connection is idle and says why the job waits.
     expect(statusAfter.state.lastStatus).toBe('IDLE');
-    expect(statusAfter.state.lastError).toContain('15-minute rule');
+    expect(statusAfter.state.lastError).toContain('as a repeat');
 
     // The message was acknowledged: the seller's next chunk goes through right away.
     h.stack.simulator.setProcessingDelay(0);
@@ -312,9 +354,10 @@ describe('the 15-minute refusal is resolved as "outcome unknown"', () => {
     const [jobId = ''] = jobIds;
 
     await h.stack.settle();
+    await releaseAhead(READ_BACK_DELAY_MS + 1000);
 
     const job = await getJob(h, jobId);
-    expect(job).toMatchObject({ status: 'success', attempts: 1, error: null });
+    expect(job).toMatchObject({ status: 'success', attempts: 1, error: null, confirmation: 'confirmed' });
     expect(job.summary?.note).toContain('read-back');
     expect(updatesSince(h, since, c.sellerId).map((r) => [r.status, r.fault])).toEqual([
       [null, 'timeout'],
@@ -366,7 +409,9 @@ describe('refusals fail the job for good', () => {
     });
     const details = job.error?.details as { errors?: Array<{ message: string }> } | undefined;
     const trendyolMessage = details?.errors?.[0]?.message;
-    expect(job.error?.message).toBe(`Trendyol refused the chunk: ${trendyolMessage}`);
+    expect(job.error?.message).toBe(
+      `Trendyol refused the chunk: HTTP 400 item.quantity.negative: ${trendyolMessage}`,
+    );
     expect(job.summary).toMatchObject({ note: job.error?.message, writeEnabled: true });
     expect((await getStatus(h, c.id)).state).toMatchObject({
       lastStatus: 'FAILED',
@@ -390,7 +435,7 @@ describe('refusals fail the job for good', () => {
     const job = await getJob(h, jobId);
     expect(job).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'TRENDYOL_AUTH' } });
     expect(job.error?.message).toBe(
-      `Trendyol refused the credentials of connection ${c.id} (HTTP 401). ` +
+      `Trendyol refused the credentials of connection ${c.id} (HTTP 401 ClientApiAuthenticationException). ` +
         'Check the API key, secret and seller id, then rotate them with PATCH /v1/connections/:id.',
     );
     expect(job.error?.details).toEqual({ exception: 'ClientApiAuthenticationException' });

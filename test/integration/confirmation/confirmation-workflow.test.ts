@@ -175,8 +175,10 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
     });
     const state = await stateOf(connection.id, 'NEVER-1');
     expect(state.confirmed).toBeNull();
-    expect(state.inFlight).toMatchObject({ ...item, status: 'sent', jobId: batch.job.id });
-    expect(state.history.map((h) => h.event)).toEqual(['sent', 'pushed']);
+    // Not "in flight" for ever: the unresolved value is failed, so the next push of it is sent.
+    expect(state.inFlight).toMatchObject({ ...item, status: 'failed', jobId: batch.job.id });
+    expect(state.history.map((h) => h.event)).toEqual(['failed', 'sent', 'pushed']);
+    expect((await harness.deps.jobs.get(batch.job.id))?.confirmation).toBe('unconfirmed');
 
     const connectionState = await connectionStateOf(connection.id);
     expect(connectionState.lastStatus).toBe('FAILED');
@@ -249,7 +251,7 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
     const confirmation = await confirmationOf(harness, batch.job.id);
     expect(confirmation).toMatchObject({ status: 'SETTLED', successCount: 1, failedCount: 1, polls: 1 });
     expect(await connectionStateOf(connection.id)).toMatchObject({
-      lastStatus: 'SUCCESS',
+      lastStatus: 'PARTIAL',
       lastSuccessAt: confirmation.settledAt,
       lastError: `1 item(s) failed in batch ${batch.batchRequestId}, e.g. ${lockedBarcode}: Ürün kilitli olduğu için güncellenemez`,
     });
@@ -293,11 +295,15 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
     expect(harness.simulator.liveValue(connection.sellerId, 'ORDER-1')).toMatchObject({ quantity: 10 });
     expect(olderConfirmation).toMatchObject({ driftedBarcodes: ['ORDER-1'] });
     expect(newerConfirmation.driftedBarcodes).toBeUndefined();
-    expect(state.inFlight).toMatchObject({ ...newer, status: 'failed', jobId: newerBatch.job.id });
     const drift = state.history.find((h) => h.jobId === newerBatch.job.id && h.event === 'failed');
     expect(drift?.failureReasons?.[0]).toMatch(/older batch .* after the confirmed value/);
+    // The correction is scheduled like a revert: a job of its own now carries the seller's value.
+    expect(state.inFlight).toMatchObject({ ...newer, status: 'pending' });
+    const correction = await harness.deps.jobs.get(state.inFlight?.jobId ?? '');
+    expect(correction).toMatchObject({ status: 'scheduled', items: [newer] });
+    expect(correction?.id).not.toBe(newerBatch.job.id);
     const known = await harness.deps.inventory.findKnownValues(connection.id, ['ORDER-1']);
-    expect(known.get('ORDER-1')).toMatchObject({ status: 'failed', quantity: 20 });
+    expect(known.get('ORDER-1')).toMatchObject({ status: 'pending', quantity: 20, jobId: correction?.id });
   });
 
   it('measures transitions and confirmation lag for batches that settle within 5 s', async () => {

@@ -29,7 +29,7 @@ function open() {
     region: 'eu-central-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  return createDatabase({ kind: 'data-api', ...ARNS, client, retry: { sleep } });
+  return createDatabase({ kind: 'data-api', ...ARNS, client, retry: { sleep, random: () => 0.5 } });
 }
 
 function executeInputs(): ExecuteStatementCommandInput[] {
@@ -146,6 +146,7 @@ describe('Data API driver', () => {
           { isNull: true },
           { stringValue: 'sent' },
           { stringValue: 'job-1' },
+          { stringValue: '2026-01-13 16:54:56.747' },
         ],
       ],
     });
@@ -157,6 +158,7 @@ describe('Data API driver', () => {
       listPrice: null,
       status: 'sent',
       jobId: 'job-1',
+      acceptedAt: '2026-01-13T16:54:56.747Z',
     });
     const [select] = executeInputs();
     expect(select?.sql).toContain('IN (SELECT jsonb_array_elements_text(:2::jsonb))');
@@ -176,7 +178,8 @@ describe('Data API driver', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(await new PostgresConnectionRepository(db).get('conn-1')).toBeUndefined();
     expect(rds.commandCalls(ExecuteStatementCommand)).toHaveLength(3);
-    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([500, 1000]);
+    // Full jitter: half of each exponential ceiling (500, 1000) with the injected random source.
+    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([250, 500]);
     // The "database resuming" alarm counts these lines through a metric filter.
     expect(warn.mock.calls.map(([line]) => String(line))).toEqual([
       expect.stringContaining('DatabaseResumingException'),
@@ -190,7 +193,12 @@ describe('Data API driver', () => {
       region: 'eu-central-1',
       credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     });
-    const { db } = createDatabase({ kind: 'data-api', ...ARNS, client, retry: { sleep, maxWaitMs: 1_200 } });
+    const { db } = createDatabase({
+      kind: 'data-api',
+      ...ARNS,
+      client,
+      retry: { sleep, maxWaitMs: 1_200, random: () => 0.5 },
+    });
     rds
       .on(ExecuteStatementCommand)
       .rejects(new DatabaseResumingException({ message: 'resuming', $metadata: {} }));
@@ -198,7 +206,7 @@ describe('Data API driver', () => {
     await expect(new PostgresConnectionRepository(db).get('x')).rejects.toMatchObject({
       cause: { name: 'DatabaseResumingException' },
     });
-    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([500, 700]);
+    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([250, 500, 450]);
   });
 
   it('rethrows other errors without waiting', async () => {

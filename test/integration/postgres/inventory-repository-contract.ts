@@ -301,6 +301,7 @@ export function inventoryRepositoryContract(label: string, open: () => Promise<T
           listPrice: null,
           status: 'pending',
           jobId: 'job-6',
+          acceptedAt: T0.toISOString(),
         });
         expect(known.has('UNKNOWN')).toBe(false);
         expect(await inventory.findKnownValues('conn-1', [])).toEqual(new Map());

@@ -98,7 +98,10 @@ describe('the Data API stand-in', () => {
   const sleep = vi.fn(async (_ms: number) => {});
   const onResuming = vi.fn();
   const open = async () => {
-    testDb ??= await createTestDatabase({ driver: 'data-api', retry: { sleep, onResuming } });
+    testDb ??= await createTestDatabase({
+      driver: 'data-api',
+      retry: { sleep, onResuming, random: () => 0.5 },
+    });
     await testDb.reset();
     sleep.mockClear();
     onResuming.mockClear();
@@ -114,7 +117,8 @@ describe('the Data API stand-in', () => {
     dataApi?.pauseFor(3);
     const created = await connections.create(newConnection(), T0);
     expect(created.createdAt).toBe(T0.toISOString());
-    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([500, 1000, 2000]);
+    // Full jitter: half of each exponential ceiling with the injected random source.
+    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([250, 500, 1000]);
     expect(onResuming).toHaveBeenCalledTimes(3);
     expect((await connections.get('conn-1'))?.name).toBe('Trendyol conn-1');
 

@@ -139,6 +139,8 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
           listPrice: 12000,
           status: 'pending',
           jobId: 'job-c',
+          // When job-c's push was accepted: dedup tells a later change from a concurrent twin by it.
+          acceptedAt: at(1000).toISOString(),
         });
         expect(known.get('B')).toMatchObject({
           quantity: 2,

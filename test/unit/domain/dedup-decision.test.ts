@@ -56,9 +56,53 @@ describe('decideDedup', () => {
     });
   });
 
-  it('treats a barcode with no known value as touched since the prior send (revert, not duplicate)', () => {
+  it('treats a barcode with no known value as untouched: a concurrent twin read it before the claim', () => {
     const known = new Map([['A', knownFor('A', 'job-A')]]);
-    expect(decideDedup({ prior, items, known, now: at(1), windowMs: DEDUP_WINDOW_MS }).kind).toBe('revert');
+    expect(decideDedup({ prior, items, known, now: at(1), windowMs: DEDUP_WINDOW_MS })).toEqual({
+      kind: 'duplicate',
+      jobId: 'job-A',
+    });
+  });
+
+  it('a value recorded before the prior send is not a later change (identical push racing the claim)', () => {
+    const older = { ...knownFor('A', 'job-0', 500), acceptedAt: at(-60_000).toISOString() };
+    const known = new Map([['A', older]]);
+    expect(
+      decideDedup({
+        prior,
+        items: [items[0] as InventoryItem],
+        known,
+        now: at(5),
+        windowMs: DEDUP_WINDOW_MS,
+      }),
+    ).toEqual({ kind: 'duplicate', jobId: 'job-A' });
+    const later = { ...knownFor('A', 'job-B', 500), acceptedAt: at(1000).toISOString() };
+    expect(
+      decideDedup({
+        prior,
+        items: [items[0] as InventoryItem],
+        known: new Map([['A', later]]),
+        now: at(2000),
+        windowMs: DEDUP_WINDOW_MS,
+      }).kind,
+    ).toBe('revert');
+  });
+
+  it('never answers duplicate for a value Trendyol is known not to hold (failed or overtaken)', () => {
+    const known = new Map([['A', { ...knownFor('A', 'job-A'), status: 'failed' as const }]]);
+    expect(
+      decideDedup({
+        prior,
+        items: [items[0] as InventoryItem],
+        known,
+        now: at(60_000),
+        windowMs: DEDUP_WINDOW_MS,
+      }),
+    ).toEqual({
+      kind: 'revert',
+      previousJobId: 'job-A',
+      deliverAfter: at(DEDUP_WINDOW_MS + REVERT_MARGIN_MS),
+    });
   });
 
   it('computes deliverAfter from the windowMs it is given', () => {
