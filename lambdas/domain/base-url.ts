@@ -60,11 +60,22 @@ function unmapped(address: string): { address: string; family: 'ipv4' | 'ipv6' }
 }
 
 /**
+ * A host name as DNS treats it: IPv6 brackets off, lower case, and the root's trailing dot dropped
+ * (`LOCALHOST.` and `metadata.google.internal.` name the same hosts as without the dot).
+ */
+function bareHost(host: string): string {
+  return host
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.+$/, '');
+}
+
+/**
  * Why an address or host name may never be called on any stage (link-local, metadata, unspecified),
  * or undefined. `host` is a URL hostname (IPv6 in brackets is accepted) or a resolved address.
  */
 export function forbiddenAddressReason(host: string): string | undefined {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  const bare = bareHost(host);
   if (METADATA_NAMES.has(bare)) return `${bare} is a cloud metadata host`;
   if (isIP(bare) === 0) return undefined;
   const { address, family } = unmapped(bare);
@@ -75,7 +86,7 @@ export function forbiddenAddressReason(host: string): string | undefined {
 
 /** Whether a hostname is loopback or private (`localhost`, `*.localhost`, 127/8, 10/8, ::1, fc00::/7…). */
 export function isInternalHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  const bare = bareHost(host);
   if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
   if (isIP(bare) === 0) return false;
   const { address, family } = unmapped(bare);

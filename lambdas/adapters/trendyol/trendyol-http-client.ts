@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { forbiddenAddressReason, TRENDYOL_HOSTS } from '../../domain/base-url';
+import { forbiddenAddressReason, isInternalHost, TRENDYOL_HOSTS } from '../../domain/base-url';
 import { parseMoney } from '../../domain/money';
 import { isRepeatRefusal, summariseText } from '../../domain/trendyol-error';
 import type {
@@ -181,8 +181,12 @@ export class TrendyolHttpClient implements MarketplaceClient {
 
   /**
    * Why a host must not be called: a forbidden literal or name, or (for custom host names) a name that
-   * resolves to a forbidden address. Trendyol's own hosts are not resolved twice. A name that does not
-   * resolve is left to fetch, which then reports ENOTFOUND.
+   * resolves to a forbidden, loopback or private address. A loopback or private target is only ever
+   * called by its literal address, which the stage's base-URL rule allowed when the connection was
+   * saved (the local simulator's `127.0.0.1:port`); a name (`localhost.`, `vm`, a rebinding DNS name)
+   * that resolves there is refused, so a connection cannot reach ECI itself or scan local ports.
+   * Trendyol's own hosts are not resolved twice. A name that does not resolve is left to fetch, which
+   * then reports ENOTFOUND.
    */
   private async forbiddenTarget(hostname: string): Promise<string | undefined> {
     const direct = forbiddenAddressReason(hostname);
@@ -194,6 +198,8 @@ export class TrendyolHttpClient implements MarketplaceClient {
     for (const address of addresses) {
       const reason = forbiddenAddressReason(address);
       if (reason) return `${hostname} resolves to ${reason}`;
+      if (isInternalHost(address))
+        return `${hostname} resolves to the loopback or private address ${address}`;
     }
     return undefined;
   }

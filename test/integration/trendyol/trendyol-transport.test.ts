@@ -153,4 +153,30 @@ describe('TrendyolHttpClient transport errors', () => {
     expect(message).toMatch(/^not called: sim\.example\.com resolves to 169\.254\.169\.254/);
     expect(called).toBe(false);
   });
+
+  // Review finding: `http://vm:3320` (a name in /etc/hosts) and `http://localhost.:22` passed the
+  // base-URL rule by name and then reached ECI's own API and local ports.
+  it.each([
+    ['a name for loopback', 'http://vm:3320', ['127.0.0.1']],
+    ['localhost with the root dot', 'http://localhost.:22', ['127.0.0.1']],
+    ['a name for a private address', 'https://intranet.example.com', ['10.1.2.3']],
+    ['a name for IPv6 loopback', 'https://six.example.com', ['::1']],
+  ])(
+    'never calls %s (only a literal local origin the stage allowed is called)',
+    async (_what, baseUrl, addresses) => {
+      let called = false;
+      const guarded = new TrendyolHttpClient({
+        lookup: async () => addresses,
+        fetch: async () => {
+          called = true;
+          throw new Error('must not be called');
+        },
+      });
+      const message = transportError(
+        await guarded.updatePriceAndInventory(connection(baseUrl), CREDENTIALS, body),
+      );
+      expect(message).toMatch(/^not called: .* resolves to the loopback or private address/);
+      expect(called).toBe(false);
+    },
+  );
 });

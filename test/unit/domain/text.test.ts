@@ -56,6 +56,9 @@ describe('base-url address checks', () => {
     ['[fe80::1]', true],
     ['0.0.0.0', true],
     ['METADATA.google.internal', true],
+    // The root's trailing dot names the same host (review finding: these passed before).
+    ['metadata.google.internal.', true],
+    ['instance-data.', true],
     ['100.100.100.200', true],
     ['127.0.0.1', false],
     ['apigw.trendyol.com', false],
@@ -66,6 +69,8 @@ describe('base-url address checks', () => {
 
   it.each([
     ['localhost', true],
+    ['localhost.', true],
+    ['LOCALHOST.', true],
     ['api.localhost', true],
     ['127.0.0.2', true],
     ['[::1]', true],
