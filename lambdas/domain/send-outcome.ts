@@ -1,5 +1,5 @@
 import type { ConnectionLastStatus } from './connection-state';
-import { describeHttpError } from './trendyol-error';
+import { describeHttpError, trendyolErrorDetails } from './trendyol-error';
 
 /** How one call to price-and-inventory ended (the marketplace port's classification). */
 export type SendOutcome =
@@ -94,7 +94,7 @@ export function decideSendOutcome(input: {
         kind: 'fail',
         code: 'TRENDYOL_VALIDATION',
         message: `Trendyol refused the chunk: ${describeHttpError(outcome.httpStatus, outcome.body)}`,
-        details: outcome.body,
+        details: trendyolErrorDetails(outcome.body),
         lastStatus: 'FAILED',
         releaseDedup: true,
       };
@@ -105,7 +105,7 @@ export function decideSendOutcome(input: {
         message:
           `Trendyol refused the credentials of connection ${connectionId} (${describeHttpError(outcome.httpStatus, outcome.body)}). ` +
           'Check the API key, secret and seller id, then rotate them with PATCH /v1/connections/:id.',
-        details: outcome.body,
+        details: trendyolErrorDetails(outcome.body),
         lastStatus: 'ERROR',
         releaseDedup: true,
       };
@@ -114,7 +114,7 @@ export function decideSendOutcome(input: {
         kind: 'fail',
         code: 'TRENDYOL_BLOCKED',
         message: `Trendyol did not let this server in (${describeHttpError(outcome.httpStatus, outcome.body)}): on the stage environment the IP must be allow-listed.`,
-        details: outcome.body,
+        details: trendyolErrorDetails(outcome.body),
         lastStatus: 'ERROR',
         releaseDedup: true,
       };

@@ -80,3 +80,42 @@ export function describeHttpError(httpStatus: number, body: unknown): string {
   const detail = [key, message].filter((part): part is string => part !== null && part !== '').join(': ');
   return detail ? `${head} ${detail}` : head;
 }
+
+/** Most error entries kept from one answer. */
+const ERROR_ENTRIES_MAX = 20;
+
+/**
+ * The part of an error answer ECI stores on a job and returns: Trendyol's documented envelope
+ * `{errors:[{key, message, errorCode}]}` (strings only, each cut to ERROR_TEXT_MAX, at most 20
+ * entries), or `{exception, message}`, or `{summary}` for text or HTML. Nothing else of the body is
+ * kept, so whatever a misbehaving or hostile endpoint echoes (headers, credentials, a whole page)
+ * never reaches a job, a log or an API answer.
+ */
+export function trendyolErrorDetails(body: unknown): Record<string, unknown> | null {
+  if (typeof body === 'string') return stringOrNull(body) ? { summary: summariseText(body) } : null;
+  if (!body || typeof body !== 'object') return null;
+  const record = body as { errors?: unknown; exception?: unknown; message?: unknown };
+  const text = (value: unknown) => {
+    const s = stringOrNull(value);
+    return s === null ? undefined : cut(s);
+  };
+  if (Array.isArray(record.errors)) {
+    return {
+      errors: record.errors.slice(0, ERROR_ENTRIES_MAX).map((entry) => {
+        const e = (entry ?? {}) as Record<string, unknown>;
+        const key = text(e.key);
+        const message = text(e.message);
+        const errorCode = text(e.errorCode);
+        return {
+          ...(key !== undefined && { key }),
+          ...(message !== undefined && { message }),
+          ...(errorCode !== undefined && { errorCode }),
+        };
+      }),
+    };
+  }
+  const exception = text(record.exception);
+  const message = text(record.message);
+  if (exception === undefined && message === undefined) return null;
+  return { ...(exception !== undefined && { exception }), ...(message !== undefined && { message }) };
+}
