@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { barcodeProblem } from './barcode';
 import type { InventoryItem } from './inventory-item';
 import { MAX_ITEMS_PER_PUSH } from './inventory-item';
 import type { Cents } from './money';
@@ -91,10 +92,14 @@ export function encodeCursor(afterBarcode: string): string {
 export function decodeCursor(cursor: string): string {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // Exactly `{after: <barcode>}`: a forged cursor (NUL, surrogates, extra keys) never reaches the
+    // database (review finding: `{"after":"\u0000"}` was a 500).
     if (
       typeof value === 'object' &&
       value !== null &&
-      typeof (value as { after?: unknown }).after === 'string'
+      Object.keys(value).length === 1 &&
+      typeof (value as { after?: unknown }).after === 'string' &&
+      barcodeProblem((value as { after: string }).after) === undefined
     ) {
       return (value as { after: string }).after;
     }
@@ -102,6 +107,6 @@ export function decodeCursor(cursor: string): string {
     // falls through to the validation error below
   }
   throw new ValidationError('The cursor is invalid.', [
-    { path: 'cursor', message: 'must be a nextCursor returned by this route' },
+    { path: 'query.cursor', message: 'must be a nextCursor returned by this route' },
   ]);
 }

@@ -84,7 +84,12 @@ export const updateConnectionBodySchema = z
     status: z.enum(['active', 'paused'], { error: 'must be "active" or "paused"' }).optional(),
     apiKey: apiKeySchema.optional(),
     apiSecret: apiSecretSchema.optional(),
-    settings: settingsPatchSchema.optional(),
+    settings: settingsPatchSchema
+      .refine(
+        (s) => Object.values(s).some((v) => v !== undefined),
+        'nothing to update: give at least one setting',
+      )
+      .optional(),
   })
   .refine(
     (p) => Object.values(p).some((v) => v !== undefined),

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
 import type { MetricsSink } from '../composition/observability';
+import { ValidationError } from '../domain/validation-error';
 import {
   approveHeld,
   listCatalogVariants,
@@ -86,6 +87,13 @@ function bind<S extends RouteSchema>(
       if (spec.body) {
         const raw = readJsonBody(event);
         body = spec.bodyCheckedBy === 'use-case' ? raw : parseBody(spec.body, raw, 'request body');
+      } else if ((event.body ?? '') !== '') {
+        // A body the route does not read is refused, not ignored: `{"dryRun":true}` on the sync
+        // route must not become a live write because its flag belongs in the query.
+        throw new ValidationError(
+          `${spec.method} ${spec.path} takes no body; send its options in the query.`,
+          [{ path: 'body', message: 'this route takes no body' }],
+        );
       }
       return handler({ event, params, query, body } as RouteInput<S>);
     },

@@ -871,4 +871,38 @@ getQ(
   'query.barcode',
 );
 
+// Review findings (each was answered 2xx or 500 before): a body on a route that takes none, forged
+// paging cursors, and an empty settings object.
+const forged = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+add(
+  'sync with its dry-run flag sent as a JSON body',
+  (c) => ({ method: 'POST', path: `/v1/connections/${c.connectionId}/sync`, body: { dryRun: true } }),
+  400,
+  'VALIDATION_FAILED',
+  'body',
+);
+for (const [what, cursor] of [
+  ['a NUL', forged({ after: '\u0000' })],
+  ['an unpaired surrogate', forged({ after: 'a\ud800' })],
+  ['an extra key', forged({ after: 'A', x: 1 })],
+  ['a non-barcode', forged({ after: 'é' })],
+] as const) {
+  for (const route of ['/v1/catalog/variants', '/v1/inventory/held', '/v1/inventory/drift']) {
+    add(
+      `${route} with a forged cursor holding ${what}`,
+      (c) => ({ method: 'GET', path: `${route}?connectionId=${c.connectionId}&cursor=${cursor}` }),
+      400,
+      'VALIDATION_FAILED',
+      'query.cursor',
+    );
+  }
+}
+add(
+  'PATCH with an empty settings object',
+  (c) => ({ method: 'PATCH', path: `/v1/connections/${c.connectionId}`, body: { settings: {} } }),
+  400,
+  'VALIDATION_FAILED',
+  'settings',
+);
+
 export const BAD_INPUT_CORPUS: readonly CorpusCase[] = cases;
