@@ -3,8 +3,11 @@
  * (/work/shared/trendyol-contract.md lists only that a barcode is required, that blank ones are refused
  * synchronously, that inner spaces are joined on import, and that a bad one fails its item later with
  * free text such as "Barkod formatı geçersiz"):
- * - ASCII letters `A–Z a–z`, digits `0–9`, and the punctuation `-` `_` `.` `/` `+`;
- * - 1 to {@link MAX_BARCODE_LENGTH} characters after normalisation.
+ * - ASCII letters `A–Z a–z`, digits `0–9`, and the punctuation `-` `_` `.` `/`;
+ * - 1 to {@link MAX_BARCODE_LENGTH} (40) characters after normalisation.
+ *
+ * This is the rule the project's Trendyol simulator applies before it fails an item with "Barkod
+ * formatı geçersiz" (local/simulator/README.md), so ECI refuses up front exactly what would fail later.
  *
  * Why this set: GS1 barcodes (EAN-8/13, UPC, GTIN-14) are digits, and seller stock codes used as
  * barcodes are letters, digits and separators. Anything else (accented or non-Latin letters, symbols,
@@ -13,8 +16,8 @@
  * queued is the cheaper answer. Staying in ASCII also means one product cannot have two spellings that
  * differ only in Unicode normalisation.
  */
-export const BARCODE_PATTERN = /^[A-Za-z0-9._/+-]+$/;
-export const MAX_BARCODE_LENGTH = 100;
+export const BARCODE_PATTERN = /^[A-Za-z0-9._/-]+$/;
+export const MAX_BARCODE_LENGTH = 40;
 
 /**
  * Trendyol joins barcodes with inner spaces on import ("ABC 123" → "ABC123"), so ECI does the same
@@ -37,5 +40,5 @@ export function barcodeProblem(barcode: string): string | undefined {
   const bad = [...barcode].find((c) => !BARCODE_PATTERN.test(c)) ?? '';
   const cp = `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
   const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(bad) ? `"${bad}" (${cp})` : cp;
-  return `must not contain ${shown}; allowed: letters A–Z a–z, digits 0–9 and - _ . / +`;
+  return `must not contain ${shown}; allowed: letters A–Z a–z, digits 0–9 and - _ . /`;
 }

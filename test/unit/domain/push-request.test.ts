@@ -122,15 +122,15 @@ describe('parsePushRequest: items', () => {
     ]);
   });
 
-  it('refuses a barcode longer than 100 characters once normalised', () => {
-    expect(issuesOf(push({ barcode: 'x'.repeat(101), quantity: 1 }))).toEqual([
-      { path: 'items.0.barcode', message: 'must be at most 100 characters' },
+  it('refuses a barcode longer than 40 characters once normalised', () => {
+    expect(issuesOf(push({ barcode: 'x'.repeat(41), quantity: 1 }))).toEqual([
+      { path: 'items.0.barcode', message: 'must be at most 40 characters' },
     ]);
   });
 
-  it('measures the 100-character limit after removing spaces', () => {
-    const parsed = parsePushRequest(push({ barcode: `${'x'.repeat(50)}   ${'y'.repeat(50)}`, quantity: 1 }));
-    expect(parsed.items[0]?.barcode).toHaveLength(100);
+  it('measures the 40-character limit after removing spaces', () => {
+    const parsed = parsePushRequest(push({ barcode: `${'x'.repeat(20)}   ${'y'.repeat(20)}`, quantity: 1 }));
+    expect(parsed.items[0]?.barcode).toHaveLength(40);
   });
 
   it.each([
