@@ -17,8 +17,10 @@ import { getInventoryState } from '../use-cases/inventory-state';
 import { getJob } from '../use-cases/jobs';
 import { type PollDeps, pollBatchOnDemand } from '../use-cases/poll-batch';
 import { type PushDeps, pushInventory } from '../use-cases/push-inventory';
+import { getPush, getTimeline, listJobs, listPushes, type ReadDeps } from '../use-cases/pushes';
 import { toBatchView } from './http/batch-view';
 import { type ErrorLogger, errorMapper } from './http/error-mapper';
+import { buildOpenApi } from './http/openapi';
 import { header, parseBody, readJsonBody, readQuery } from './http/request';
 import { ROUTES, type RouteSchema } from './http/request-schemas';
 import { json } from './http/responses';
@@ -26,6 +28,7 @@ import { createRouter, type RouteHandler } from './http/router';
 
 export type ApiDeps = ConnectionDeps &
   PushDeps &
+  ReadDeps &
   PollDeps & {
     /**
      * The key callers must send as `x-api-key`. Locally the handler checks it; on AWS, API Gateway's
@@ -91,6 +94,7 @@ function bind<S extends RouteSchema>(
 export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
   const route = createRouter([
     bind(ROUTES.health, async () => json(200, { ok: true })),
+    bind(ROUTES.openApi, async () => json(200, buildOpenApi())),
     bind(ROUTES.createConnection, async ({ body }) =>
       json(201, await createConnection(await resolveDeps(), body)),
     ),
@@ -128,6 +132,10 @@ export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
     bind(ROUTES.getInventoryState, async ({ query }) =>
       json(200, await getInventoryState(await resolveDeps(), query)),
     ),
+    bind(ROUTES.getPush, async ({ params }) => json(200, await getPush(await resolveDeps(), params.pushId))),
+    bind(ROUTES.listPushes, async ({ query }) => json(200, await listPushes(await resolveDeps(), query))),
+    bind(ROUTES.listJobs, async ({ query }) => json(200, await listJobs(await resolveDeps(), query))),
+    bind(ROUTES.getTimeline, async ({ query }) => json(200, await getTimeline(await resolveDeps(), query))),
   ]);
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

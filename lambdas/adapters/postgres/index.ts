@@ -1,8 +1,10 @@
+import type { PushReadRepository } from '../../ports/push-reads';
 import type { ConnectionRepository, InventoryRepository, JobRepository } from '../../ports/repositories';
 import { PostgresConnectionRepository } from './connection-repository';
 import type { Database } from './database';
 import { PostgresInventoryRepository } from './inventory-repository';
 import { PostgresJobRepository } from './job-repository';
+import { PostgresPushReadRepository } from './push-read-repository';
 
 export { PostgresConnectionRepository } from './connection-repository';
 export { retryWhileResuming, withResumeRetry } from './data-api-retry';
@@ -10,11 +12,14 @@ export type { DataApiTarget, Database, DatabaseHandle } from './database';
 export { createDataApiDatabase, defaultMigrationsFolder } from './database';
 export { PostgresInventoryRepository } from './inventory-repository';
 export { PostgresJobRepository } from './job-repository';
+export { PostgresPushReadRepository } from './push-read-repository';
 
 export interface PostgresRepositories {
   connections: ConnectionRepository;
   jobs: JobRepository;
   inventory: InventoryRepository;
+  /** Read-only queries of the operator surfaces (push progress, lists, timelines). */
+  pushReads: PushReadRepository;
 }
 
 export function createRepositories(db: Database): PostgresRepositories {
@@ -22,5 +27,6 @@ export function createRepositories(db: Database): PostgresRepositories {
     connections: new PostgresConnectionRepository(db),
     jobs: new PostgresJobRepository(db),
     inventory: new PostgresInventoryRepository(db),
+    pushReads: new PostgresPushReadRepository(db),
   };
 }
