@@ -121,7 +121,8 @@ function valueAt(entry: TimelineEntry): Value {
 /**
  * GET /v1/inventory/timeline?connectionId=…&barcode=… — the barcode's story, oldest first: each entry
  * says what happened (pushed, superseded, sent, confirmed, failed), in which job and batch, with the
- * value it concerns (`new`) and the value it replaces (`old`): for `pushed` the previously accepted value,
+ * whole value after it (`new`, fields a partial push omitted keep their previous value), the fields the
+ * entry carried (`changed`) and the value it replaces (`old`): for `pushed` the previously accepted value,
  * for `confirmed` the previously confirmed one, otherwise null. Failed entries carry Trendyol's reasons.
  */
 export async function getTimeline(
@@ -137,25 +138,37 @@ export async function getTimeline(
     cursor === null ? [] : await deps.pushReads.timeline(query.connectionId, barcode, null, cursor);
   const rows = await deps.pushReads.timeline(query.connectionId, barcode, cursor, limit + 1);
   const result = page(rows, limit, (e) => e.id);
+  // A push may carry only some fields; `new` is the whole value after the entry (omitted fields keep
+  // the previous value, as mergeWithKnown does for the diff), `changed` the fields the entry carried.
   const lastOf: Partial<Record<'pushed' | 'confirmed', Value>> = {};
-  for (const entry of before.filter((e) => cursor !== null && e.id <= cursor)) {
-    if (entry.event === 'pushed' || entry.event === 'confirmed') lastOf[entry.event] = valueAt(entry);
-  }
+  const merge = (base: Value | undefined, entry: TimelineEntry): Value => {
+    const own = valueAt(entry);
+    return {
+      quantity: own.quantity ?? base?.quantity ?? null,
+      salePrice: own.salePrice ?? base?.salePrice ?? null,
+      listPrice: own.listPrice ?? base?.listPrice ?? null,
+    };
+  };
+  const track = (entry: TimelineEntry) => {
+    const kind = entry.event === 'confirmed' ? 'confirmed' : 'pushed';
+    const old = lastOf[kind] ?? null;
+    const value = merge(lastOf[kind], entry);
+    if (entry.event === 'pushed' || entry.event === 'confirmed') lastOf[entry.event] = value;
+    return { old, value };
+  };
+  for (const entry of before.filter((e) => cursor !== null && e.id <= cursor)) track(entry);
   const items = result.items.map((entry) => {
-    const value = valueAt(entry);
-    let old: Value | null = null;
-    if (entry.event === 'pushed' || entry.event === 'confirmed') {
-      old = lastOf[entry.event] ?? null;
-      lastOf[entry.event] = value;
-    }
+    const { old, value } = track(entry);
+    const own = valueAt(entry);
     return {
       cursor: String(entry.id),
       event: entry.event,
       at: entry.at,
       jobId: entry.jobId,
       batchRequestId: entry.batchRequestId,
-      old,
+      old: entry.event === 'pushed' || entry.event === 'confirmed' ? old : null,
       new: value,
+      changed: (Object.keys(own) as Array<keyof Value>).filter((k) => own[k] !== null),
       failureReasons: entry.failureReasons,
     };
   });
