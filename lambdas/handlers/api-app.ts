@@ -25,6 +25,7 @@ import { header, parseBody, readJsonBody, readQuery } from './http/request';
 import { ROUTES, type RouteSchema } from './http/request-schemas';
 import { json } from './http/responses';
 import { createRouter, type RouteHandler } from './http/router';
+import { statusPage } from './http/status-page';
 
 export type ApiDeps = ConnectionDeps &
   PushDeps &
@@ -95,6 +96,7 @@ export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
   const route = createRouter([
     bind(ROUTES.health, async () => json(200, { ok: true })),
     bind(ROUTES.openApi, async () => json(200, buildOpenApi())),
+    bind(ROUTES.statusPage, async () => statusPage()),
     bind(ROUTES.createConnection, async ({ body }) =>
       json(201, await createConnection(await resolveDeps(), body)),
     ),

@@ -104,6 +104,15 @@ export const timelineQuerySchema = z.strictObject({
 
 export const ROUTES = {
   health: { method: 'GET', path: '/health', summary: 'Liveness', auth: false, query: noQuery, status: 200 },
+  statusPage: {
+    method: 'GET',
+    path: '/',
+    summary:
+      'Status page (HTML): connections, pushes with progress, failed items, barcode timeline; asks for the key',
+    auth: false,
+    query: noQuery,
+    status: 200,
+  },
   openApi: {
     method: 'GET',
     path: '/openapi.json',
