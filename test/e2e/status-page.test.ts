@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)('status page in headless Chromium', () => {
     await page.fill('#key', stack.apiKey);
     await page.click('#login-form button');
     await page.waitForSelector('body[data-ready="true"]');
-    expect(await page.evaluate(() => sessionStorage.getItem('eci-api-key'))).toBe(stack.apiKey);
+    expect(await page.evaluate("sessionStorage.getItem('eci-api-key')")).toBe(stack.apiKey);
     expect(page.url()).not.toContain(stack.apiKey);
 
     expect(await page.textContent('#connections')).toContain(stack.demoConnectionId);
@@ -101,7 +101,7 @@ describe.skipIf(!hasChromium)('status page in headless Chromium', () => {
     await page.click('#login-form button');
     await expect.poll(() => page.textContent('#login-msg')).toContain('refused');
     expect(await page.isVisible('#app')).toBe(false);
-    expect(await page.evaluate(() => sessionStorage.getItem('eci-api-key'))).toBeNull();
+    expect(await page.evaluate("sessionStorage.getItem('eci-api-key')")).toBeNull();
   });
 
   it('serves the page with a CSP that admits only its own inline script', async () => {
