@@ -17,7 +17,7 @@ import { getInventoryState } from '../use-cases/inventory-state';
 import { getJob } from '../use-cases/jobs';
 import { type PollDeps, pollBatchOnDemand } from '../use-cases/poll-batch';
 import { type PushDeps, pushInventory } from '../use-cases/push-inventory';
-import { getPush, getTimeline, listJobs, listPushes, type ReadDeps } from '../use-cases/pushes';
+import { getFreshness, getPush, getTimeline, listJobs, listPushes, type ReadDeps } from '../use-cases/pushes';
 import { toBatchView } from './http/batch-view';
 import { type ErrorLogger, errorMapper } from './http/error-mapper';
 import { buildOpenApi } from './http/openapi';
@@ -107,9 +107,11 @@ export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
     bind(ROUTES.updateConnection, async ({ params, body }) =>
       json(200, await updateConnection(await resolveDeps(), params.id, body)),
     ),
-    bind(ROUTES.getConnectionStatus, async ({ params }) =>
-      json(200, await getConnectionStatus(await resolveDeps(), params.id)),
-    ),
+    bind(ROUTES.getConnectionStatus, async ({ params }) => {
+      const deps = await resolveDeps();
+      const status = await getConnectionStatus(deps, params.id);
+      return json(200, { ...status, freshness: await getFreshness(deps, params.id) });
+    }),
     bind(ROUTES.pushInventory, async ({ query, body }) => {
       const deps = await resolveDeps();
       const result = await pushInventory(deps, body, {

@@ -45,6 +45,14 @@ export interface PushReadRepository {
     beforeSeq: number | null,
     limit: number,
   ): Promise<JobHeader[]>;
+  /**
+   * Settled chunks of a connection whose result arrived at or after `since`: accept → confirm lag (ms,
+   * job creation to the settlement's `settledAt`) and the items Trendyol confirmed in each.
+   */
+  confirmationLags(
+    connectionId: string,
+    since: Date,
+  ): Promise<Array<{ lagMs: number; items: number; settledAt: string }>>;
   /** A barcode's history entries, oldest first, after entry id `afterId`. */
   timeline(
     connectionId: string,

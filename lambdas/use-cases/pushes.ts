@@ -1,6 +1,8 @@
 import { normalizeBarcode } from '../domain/barcode';
+import { freshnessOf } from '../domain/freshness';
 import { centsToJsonNumber } from '../domain/money';
 import { chunkItemOutcome, chunkState, pushTotals } from '../domain/push-progress';
+import type { Clock } from '../ports/clock';
 import type { JobHeader, PushReadRepository, TimelineEntry } from '../ports/push-reads';
 import type { ConnectionRepository, Job } from '../ports/repositories';
 import { requireConnection } from './connections';
@@ -15,6 +17,23 @@ export const FAILED_ITEMS_LIMIT = 500;
 export interface ReadDeps {
   connections: ConnectionRepository;
   pushReads: PushReadRepository;
+  clock: Clock;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * A connection's freshness (domain/freshness.ts): p50/p95 of accept → Trendyol-confirmed, per confirmed
+ * item, over the last hour and the last day (by the time the result arrived), from the injected clock.
+ */
+export async function getFreshness(deps: ReadDeps, connectionId: string) {
+  const now = deps.clock.now();
+  const day = await deps.pushReads.confirmationLags(connectionId, new Date(now.getTime() - 24 * HOUR_MS));
+  const hourStart = now.getTime() - HOUR_MS;
+  return {
+    lastHour: freshnessOf(day.filter((s) => Date.parse(s.settledAt) >= hourStart)),
+    lastDay: freshnessOf(day),
+  };
 }
 
 /**

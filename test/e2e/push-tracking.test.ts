@@ -88,6 +88,17 @@ describe('push tracking and lists', () => {
     ]);
   });
 
+  it('the connection status reports freshness: accept → confirm p50/p95 per confirmed item', async () => {
+    const { body } = await api.get<{
+      freshness: Record<'lastHour' | 'lastDay', { items: number; p50Ms: number; p95Ms: number }>;
+    }>(`/v1/connections/${connectionId}/status`);
+    expect(body.freshness.lastHour.items).toBe(1_000);
+    expect(body.freshness.lastDay.items).toBe(1_000);
+    expect(body.freshness.lastHour.p50Ms).toBeGreaterThanOrEqual(0);
+    expect(body.freshness.lastHour.p95Ms).toBeGreaterThanOrEqual(body.freshness.lastHour.p50Ms);
+    expect(body.freshness.lastHour.p95Ms).toBeLessThan(60_000);
+  });
+
   it('GET /v1/pushes lists the connection’s pushes newest first with their progress', async () => {
     const second = await api.push(connectionId, [{ barcode: 'TRK-0000', quantity: 5 }]);
     const secondId = String(second.body.pushId);

@@ -75,6 +75,8 @@ describe.skipIf(!hasChromium)('status page in headless Chromium', () => {
     expect(page.url()).not.toContain(stack.apiKey);
 
     expect(await page.textContent('#connections')).toContain(stack.demoConnectionId);
+    // Freshness of the demo connection: one confirmed item in the last hour.
+    expect(await page.textContent('#connections')).toMatch(/p50 \d+\.\d s \/ p95 \d+\.\d s \(1 items, 1 h\)/);
     const pushRow = page.locator('#pushes tr', { hasText: pushId });
     await expect.poll(() => pushRow.count()).toBe(1);
     expect(await pushRow.locator('progress').getAttribute('max')).toBe('2');

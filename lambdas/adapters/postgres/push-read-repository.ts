@@ -121,6 +121,30 @@ export class PostgresPushReadRepository implements PushReadRepository {
     return rows.map(toHeader);
   }
 
+  async confirmationLags(
+    connectionId: string,
+    since: Date,
+  ): Promise<Array<{ lagMs: number; items: number; settledAt: string }>> {
+    const rows = await queryRows(
+      this.db,
+      sql`SELECT round(extract(epoch FROM (s.settled_at - j.created_at)) * 1000) AS lag_ms,
+                 coalesce((j.summary->'confirmation'->>'successCount')::int, 0) AS items,
+                 s.settled_at
+          FROM jobs j
+          CROSS JOIN LATERAL (SELECT (j.summary->'confirmation'->>'settledAt')::timestamptz AS settled_at) s
+          WHERE j.connection_id = ${connectionId}::text
+            AND j.summary->'confirmation'->>'status' = 'SETTLED'
+            AND s.settled_at >= ${since.toISOString()}::timestamptz
+          ORDER BY j.seq DESC
+          LIMIT 100000`,
+    );
+    return rows.map((row) => ({
+      lagMs: numberOf(row.lag_ms),
+      items: numberOf(row.items),
+      settledAt: toIso(row.settled_at),
+    }));
+  }
+
   async timeline(
     connectionId: string,
     barcode: string,

@@ -8,7 +8,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
  * an access log) and sends it as `x-api-key` to the same /v1 routes a client uses. Everything the API
  * returns is written with textContent, never parsed as HTML.
  *
- * Shows: connections with their state, a connection's recent pushes with progress, a push's failed
+ * Shows: connections with their state and freshness, a connection's recent pushes with progress, a push's failed
  * items with Trendyol's reasons, and a barcode's timeline.
  */
 const STYLE = `
@@ -38,6 +38,7 @@ const SCRIPT = `
   const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined && text !== null) e.textContent = String(text); if (cls) e.className = cls; return e; };
   const row = (cells) => { const tr = el('tr'); for (const c of cells) { const td = el('td'); if (c instanceof Node) td.append(c); else td.textContent = c === null || c === undefined ? '' : String(c); tr.append(td); } return tr; };
   const fill = (tbody, rows, empty, span) => { tbody.replaceChildren(...(rows.length ? rows : [row([empty])])); if (!rows.length) tbody.firstChild.firstChild.colSpan = span; };
+  const secs = (ms) => (ms / 1000).toFixed(1) + ' s';
   const money = (v) => v === null || v === undefined ? '' : v;
   const value = (v) => v ? ['qty ' + money(v.quantity), 'sale ' + money(v.salePrice), 'list ' + money(v.listPrice)].join(', ') : '';
   let connectionId = null;
@@ -53,12 +54,14 @@ const SCRIPT = `
     const rows = [];
     for (const c of list) {
       const s = await api('v1/connections/' + encodeURIComponent(c.id) + '/status');
-      const tr = row([c.id, c.name, c.status, s.state.lastStatus, s.state.lastSuccessAt, s.state.lastError]);
+      const f = s.freshness && s.freshness.lastHour;
+      const fresh = f && f.items ? 'p50 ' + secs(f.p50Ms) + ' / p95 ' + secs(f.p95Ms) + ' (' + f.items + ' items, 1 h)' : '—';
+      const tr = row([c.id, c.name, c.status, s.state.lastStatus, fresh, s.state.lastSuccessAt, s.state.lastError]);
       tr.className = 'click' + (c.id === connectionId ? ' sel' : '');
       tr.addEventListener('click', () => selectConnection(c.id).catch(showError));
       rows.push(tr);
     }
-    fill($('connections'), rows, 'No connections yet.', 6);
+    fill($('connections'), rows, 'No connections yet.', 7);
     if (!connectionId && list.length) await selectConnection(list[0].id);
   }
 
@@ -125,7 +128,7 @@ const BODY = `
 <section id="app" hidden>
   <p><button id="refresh" type="button">Refresh</button> <button id="logout" type="button">Log out</button> <span id="error" class="bad"></span></p>
   <h2>Connections</h2>
-  <table><thead><tr><th>id</th><th>name</th><th>status</th><th>last result</th><th>last success</th><th>last error</th></tr></thead><tbody id="connections"></tbody></table>
+  <table><thead><tr><th>id</th><th>name</th><th>status</th><th>last result</th><th>freshness (accept → confirmed)</th><th>last success</th><th>last error</th></tr></thead><tbody id="connections"></tbody></table>
   <h2 id="pushes-title">Recent pushes</h2>
   <table><thead><tr><th>push</th><th>accepted</th><th>progress</th><th>items</th><th>confirmed</th><th>failed</th><th>scheduled</th><th></th></tr></thead><tbody id="pushes"></tbody></table>
   <h2 id="push-title">Push</h2>
