@@ -101,6 +101,9 @@ async function watchPushes(
     format: 'chunks {bar} {value}/{total} settled | confirmed {confirmed} failed {failed} items',
     stream: io.stderr as NodeJS.WritableStream,
     hideCursor: true,
+    // Piped or logged (CI): a progress line every 2 s instead of redrawing one.
+    noTTYOutput: true,
+    notTTYSchedule: 2_000,
   });
   bar.start(totalChunks, 0, { confirmed: 0, failed: 0 });
   const deadline = Date.now() + timeoutMs;
