@@ -18,7 +18,18 @@ beforeAll(async () => {
   });
   api = apiClient(stack);
   connectionId = stack.demoConnectionId;
+  // Record the PollBatch function's metrics (the EMF sink stays underneath).
+  const sink = stack.functions.PollBatch.metrics;
+  stack.functions.PollBatch.metrics = {
+    ...sink,
+    milliseconds: (name, value, dimensions) => {
+      pollMetrics.push({ name, value, dimensions });
+      sink.milliseconds(name, value, dimensions);
+    },
+  };
 });
+
+const pollMetrics: Array<{ name: string; value: number; dimensions?: Record<string, string> }> = [];
 
 afterAll(async () => {
   await stack?.stop();
@@ -97,6 +108,13 @@ describe('push tracking and lists', () => {
     expect(body.freshness.lastHour.p50Ms).toBeGreaterThanOrEqual(0);
     expect(body.freshness.lastHour.p95Ms).toBeGreaterThanOrEqual(body.freshness.lastHour.p50Ms);
     expect(body.freshness.lastHour.p95Ms).toBeLessThan(60_000);
+    // …and the same lag as a CloudWatch metric per connection, once per settled chunk with confirmations.
+    const freshness = pollMetrics.filter((m) => m.name === 'Freshness');
+    expect(freshness).toHaveLength(2);
+    for (const m of freshness) {
+      expect(m.dimensions).toEqual({ connectionId });
+      expect(m.value).toBeGreaterThanOrEqual(0);
+    }
   });
 
   it('GET /v1/pushes lists the connection’s pushes newest first with their progress', async () => {
