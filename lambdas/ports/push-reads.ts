@@ -23,6 +23,14 @@ export interface FailedItem {
   at: string;
 }
 
+/**
+ * Barcode lists of the state route (`?state=`): `failed` — the latest accepted value's send failed
+ * (Trendyol refused it, or the chunk failed); `scheduled` — waiting in a chunk held for Trendyol's
+ * 15-minute identical-body window; `unconfirmed` — sent, but its batch result expired and read-back did
+ * not show it.
+ */
+export type InventoryStateFilter = 'failed' | 'scheduled' | 'unconfirmed';
+
 /** One history entry of a barcode with its row id (the timeline's paging key). */
 export interface TimelineEntry extends HistoryEntry {
   id: number;
@@ -53,6 +61,13 @@ export interface PushReadRepository {
     connectionId: string,
     since: Date,
   ): Promise<Array<{ lagMs: number; items: number; settledAt: string }>>;
+  /** Barcodes of a connection in `state`, in barcode order, after `after`. */
+  listBarcodesInState(
+    connectionId: string,
+    state: InventoryStateFilter,
+    after: string | null,
+    limit: number,
+  ): Promise<string[]>;
   /** A barcode's history entries, oldest first, after entry id `afterId`. */
   timeline(
     connectionId: string,

@@ -99,6 +99,32 @@ describe('push tracking and lists', () => {
     ]);
   });
 
+  it('GET /v1/inventory/state?state=failed finds the one failed barcode among 1,001 in one request', async () => {
+    const { status, body } = await api.get<{
+      state: string;
+      items: Array<{
+        barcode: string;
+        inFlight: { status: string };
+        history: Array<{ failureReasons: unknown }>;
+      }>;
+      nextAfter?: string;
+    }>(`/v1/inventory/state?connectionId=${connectionId}&state=failed`);
+    expect(status).toBe(200);
+    expect(body.state).toBe('failed');
+    expect(body.items.map((i) => i.barcode)).toEqual(['BAD+1']);
+    expect(body.items[0]?.inFlight.status).toBe('failed');
+    expect(body.items[0]?.history[0]?.failureReasons).toEqual(['Barkod formatı geçersiz']);
+    expect(body.nextAfter).toBeUndefined();
+    const none = await api.get<{ items: unknown[] }>(
+      `/v1/inventory/state?connectionId=${connectionId}&state=scheduled`,
+    );
+    expect(none.body.items).toEqual([]);
+    expect((await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=broken`)).status).toBe(400);
+    expect(
+      (await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=failed&barcode=BAD%2B1`)).status,
+    ).toBe(400);
+  });
+
   it('the connection status reports freshness: accept → confirm p50/p95 per confirmed item', async () => {
     const { body } = await api.get<{
       freshness: Record<'lastHour' | 'lastDay', { items: number; p50Ms: number; p95Ms: number }>;

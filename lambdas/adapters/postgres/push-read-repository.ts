@@ -1,6 +1,7 @@
 import { and, desc, eq, getTableColumns, lt, type SQL, sql } from 'drizzle-orm';
 import type {
   FailedItem,
+  InventoryStateFilter,
   JobHeader,
   PushHeader,
   PushReadRepository,
@@ -143,6 +144,29 @@ export class PostgresPushReadRepository implements PushReadRepository {
       items: numberOf(row.items),
       settledAt: toIso(row.settled_at),
     }));
+  }
+
+  async listBarcodesInState(
+    connectionId: string,
+    state: InventoryStateFilter,
+    after: string | null,
+    limit: number,
+  ): Promise<string[]> {
+    const condition: Record<InventoryStateFilter, SQL> = {
+      failed: sql`i.status = 'failed'`,
+      scheduled: sql`i.status = 'pending' AND j.status = 'scheduled'`,
+      unconfirmed: sql`i.status = 'sent' AND j.summary->'confirmation'->>'status' = 'UNCONFIRMED'
+        AND coalesce((j.summary->'confirmation'->>'readBackMatched')::boolean, false) = false`,
+    };
+    const rows = await queryRows(
+      this.db,
+      sql`SELECT i.barcode FROM inventory_intent i JOIN jobs j ON j.id = i.job_id
+          WHERE i.connection_id = ${connectionId}::text AND ${condition[state]}
+            AND i.barcode > ${after ?? ''}::text
+          ORDER BY i.barcode
+          LIMIT ${limit}::int`,
+    );
+    return rows.map((row) => stringOf(row.barcode));
   }
 
   async timeline(

@@ -69,6 +69,8 @@ export const stateQuerySchema = z.strictObject({
   barcode: barcodeQuerySchema.optional(),
   /** Paging cursor: the last barcode of the previous page (`nextAfter`). */
   after: barcodeQuerySchema.optional(),
+  /** Only barcodes in this state (see push-reads.ts InventoryStateFilter); not with `barcode`. */
+  state: z.enum(['failed', 'scheduled', 'unconfirmed']).optional(),
 });
 
 /**
