@@ -84,6 +84,9 @@ describe.skipIf(!hasChromium)('status page in headless Chromium', () => {
     expect(await page.textContent('#failed')).toContain('PAGE+BAD');
     expect(await page.textContent('#push-title')).toContain('partial 1');
 
+    await expect.poll(() => page.textContent('#failed-barcodes')).toContain('PAGE+BAD');
+    expect(await page.textContent('#failed-barcodes')).toContain('qty 1');
+
     await page.fill('#barcode', 'PAGE-1');
     await page.click('#timeline-form button');
     await expect.poll(() => page.locator('#timeline tr').count()).toBe(3);

@@ -39,8 +39,7 @@ const SCRIPT = `
   const row = (cells) => { const tr = el('tr'); for (const c of cells) { const td = el('td'); if (c instanceof Node) td.append(c); else td.textContent = c === null || c === undefined ? '' : String(c); tr.append(td); } return tr; };
   const fill = (tbody, rows, empty, span) => { tbody.replaceChildren(...(rows.length ? rows : [row([empty])])); if (!rows.length) tbody.firstChild.firstChild.colSpan = span; };
   const secs = (ms) => (ms / 1000).toFixed(1) + ' s';
-  const money = (v) => v === null || v === undefined ? '' : v;
-  const value = (v) => v ? ['qty ' + money(v.quantity), 'sale ' + money(v.salePrice), 'list ' + money(v.listPrice)].join(', ') : '';
+  const value = (v) => v ? [['qty', v.quantity], ['sale', v.salePrice], ['list', v.listPrice]].filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => k + ' ' + x).join(', ') : '';
   let connectionId = null;
 
   const showError = (e) => {
@@ -78,6 +77,11 @@ const SCRIPT = `
       return tr;
     }), 'No pushes yet.', 8);
     if (page.items.length) await showPush(page.items[0].pushId);
+    const failed = await api('v1/inventory/state?connectionId=' + encodeURIComponent(id) + '&state=failed');
+    fill($('failed-barcodes'), failed.items.map((i) => {
+      const last = (i.history || []).find((h) => h.event === 'failed');
+      return row([i.barcode, value(i.inFlight), last ? (last.failureReasons || []).join('; ') : '', last ? last.at : '']);
+    }), 'No barcode is failing.', 4);
   }
 
   async function showPush(pushId) {
@@ -133,6 +137,8 @@ const BODY = `
   <table><thead><tr><th>push</th><th>accepted</th><th>progress</th><th>items</th><th>confirmed</th><th>failed</th><th>scheduled</th><th></th></tr></thead><tbody id="pushes"></tbody></table>
   <h2 id="push-title">Push</h2>
   <table><thead><tr><th>failed barcode</th><th>Trendyol's reasons</th><th>job</th></tr></thead><tbody id="failed"></tbody></table>
+  <h2>Barcodes whose latest value failed</h2>
+  <table><thead><tr><th>barcode</th><th>value</th><th>reasons</th><th>at</th></tr></thead><tbody id="failed-barcodes"></tbody></table>
   <h2>Barcode timeline</h2>
   <form id="timeline-form"><label>barcode <input id="barcode" required></label> <button type="submit">Show</button></form>
   <table><thead><tr><th>at</th><th>event</th><th>old</th><th>new</th><th>batch</th><th>reasons</th></tr></thead><tbody id="timeline"></tbody></table>

@@ -15,6 +15,12 @@ describe('OpenAPI document', () => {
     expect(validator.version).toBe('3.1');
   });
 
+  it('the validator refuses a broken document (so the check above can fail)', async () => {
+    const doc = buildOpenApi();
+    const broken = { ...doc, paths: { '/x': { get: { responses: 'none' } } } };
+    expect((await new Validator().validate(broken)).valid).toBe(false);
+  });
+
   it('has every route of ROUTES, with its method, parameters and body', () => {
     const doc = buildOpenApi();
     for (const [name, route] of Object.entries(ROUTES)) {
