@@ -31,9 +31,13 @@ Try it:
   curl -s -H 'x-api-key: ${apiKey}' ${apiUrl}/v1/connections/${demoConnectionId}/status
   curl -s -X POST '${apiUrl}/v1/inventory/push?force=1&forceWrite=1' \\
        -H 'x-api-key: ${apiKey}' -H 'content-type: application/json' \\
-       -d '{"connectionId":"${demoConnectionId}","items":[{"barcode":"8696947006698","quantity":0,"salePrice":0,"listPrice":0,"currencyType":"TRY"}]}'
-  curl -s -H 'x-api-key: ${apiKey}' ${apiUrl}/v1/jobs/<jobId>
-  curl -s -H 'x-api-key: ${apiKey}' '${apiUrl}/v1/inventory/state?connectionId=${demoConnectionId}'
+       -d '{"connectionId":"${demoConnectionId}","items":[{"barcode":"8696947006698","quantity":0,"salePrice":0,"listPrice":0}]}'
+  curl -s -H 'x-api-key: ${apiKey}' ${apiUrl}/v1/pushes/<pushId>
+  curl -s -H 'x-api-key: ${apiKey}' '${apiUrl}/v1/inventory/state?connectionId=${demoConnectionId}&barcode=8696947006698'
+  ECI_API_URL=${apiUrl} ECI_API_KEY=${apiKey} npx eci push stock.csv --connection ${demoConnectionId} --watch
+
+  status page       ${apiUrl}/   (type the API key)
+  OpenAPI           ${apiUrl}/openapi.json
 
 Writes to Trendyol: TRENDYOL_WRITE_ENABLED=${process.env.TRENDYOL_WRITE_ENABLED ?? 'false'}, forceWrite=1 allowed: ${process.env.TRENDYOL_FORCE_WRITE_ALLOWED ?? 'true'}.
 Stop with Ctrl-C; data is kept for the next start.

@@ -26,15 +26,19 @@ import { getInventoryState } from '../use-cases/inventory-state';
 import { getJob } from '../use-cases/jobs';
 import { type PollDeps, pollBatchOnDemand } from '../use-cases/poll-batch';
 import { type PushDeps, pushInventory } from '../use-cases/push-inventory';
+import { getFreshness, getPush, getTimeline, listJobs, listPushes, type ReadDeps } from '../use-cases/pushes';
 import { toBatchView } from './http/batch-view';
 import { type ErrorLogger, errorMapper } from './http/error-mapper';
+import { buildOpenApi } from './http/openapi';
 import { header, parseBody, readJsonBody, readQuery } from './http/request';
 import { ROUTES, type RouteSchema } from './http/request-schemas';
 import { json } from './http/responses';
 import { createRouter, type RouteHandler } from './http/router';
+import { statusPage } from './http/status-page';
 
 export type ApiDeps = ConnectionDeps &
   PushDeps &
+  ReadDeps &
   PollDeps & {
     /**
      * The key callers must send as `x-api-key`. Locally the handler checks it; on AWS, API Gateway's
@@ -107,6 +111,8 @@ function bind<S extends RouteSchema>(
 export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
   const route = createRouter([
     bind(ROUTES.health, async () => json(200, { ok: true })),
+    bind(ROUTES.openApi, async () => json(200, buildOpenApi())),
+    bind(ROUTES.statusPage, async () => statusPage()),
     bind(ROUTES.createConnection, async ({ body }) =>
       json(201, await createConnection(await resolveDeps(), body)),
     ),
@@ -117,9 +123,11 @@ export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
     bind(ROUTES.updateConnection, async ({ params, body }) =>
       json(200, await updateConnection(await resolveDeps(), params.id, body)),
     ),
-    bind(ROUTES.getConnectionStatus, async ({ params }) =>
-      json(200, await getConnectionStatus(await resolveDeps(), params.id)),
-    ),
+    bind(ROUTES.getConnectionStatus, async ({ params }) => {
+      const deps = await resolveDeps();
+      const status = await getConnectionStatus(deps, params.id);
+      return json(200, { ...status, freshness: await getFreshness(deps, params.id) });
+    }),
     bind(ROUTES.pushInventory, async ({ query, body }) => {
       const deps = await resolveDeps();
       const result = await pushInventory(deps, body, {
@@ -162,6 +170,10 @@ export function createApiApp(resolveDeps: () => Promise<ApiDeps>) {
       return json(result.httpStatus, result.body);
     }),
     bind(ROUTES.listDrift, async ({ query }) => json(200, await listDrift(await resolveDeps(), query))),
+    bind(ROUTES.getPush, async ({ params }) => json(200, await getPush(await resolveDeps(), params.pushId))),
+    bind(ROUTES.listPushes, async ({ query }) => json(200, await listPushes(await resolveDeps(), query))),
+    bind(ROUTES.listJobs, async ({ query }) => json(200, await listJobs(await resolveDeps(), query))),
+    bind(ROUTES.getTimeline, async ({ query }) => json(200, await getTimeline(await resolveDeps(), query))),
   ]);
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

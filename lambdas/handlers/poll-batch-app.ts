@@ -10,7 +10,20 @@ export function createPollBatchHandler(resolveDeps: () => Promise<PollHandlerDep
     const deps = await resolveDeps();
     const detail = await pollBatch(deps, input);
     const lagMs = deps.clock.now().getTime() - Date.parse(input.submittedAt);
-    if (detail.output.status === 'SETTLED') deps.metrics.milliseconds('ConfirmationLag', lagMs);
+    if (detail.output.status === 'SETTLED') {
+      deps.metrics.milliseconds('ConfirmationLag', lagMs);
+      // Freshness (issue 13): accept (the job's creation) → confirmed, per connection; one metric per
+      // connection is what the status route's p50/p95 are the CloudWatch view of.
+      if (detail.confirmedUpserted > 0 && detail.job) {
+        deps.metrics.milliseconds(
+          'Freshness',
+          deps.clock.now().getTime() - Date.parse(detail.job.createdAt),
+          {
+            connectionId: input.connectionId,
+          },
+        );
+      }
+    }
     if (detail.output.status === 'UNCONFIRMED') deps.metrics.count('BatchesUnconfirmed', 1);
     deps.logger.info('batch polled', {
       jobId: input.jobId,

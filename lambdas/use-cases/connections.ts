@@ -86,11 +86,30 @@ export async function createConnection(deps: ConnectionDeps, input: CreateConnec
       },
       deps.clock.now(),
     );
-    return toConnectionView(connection);
+    const sameSeller = (await deps.connections.list()).filter(
+      (other) => other.id !== connection.id && other.sellerId === connection.sellerId,
+    );
+    return {
+      ...toConnectionView(connection),
+      ...(sameSeller.length > 0 && { warnings: [sameSellerWarning(connection.sellerId, sameSeller)] }),
+    };
   } catch (error) {
     await deps.secrets.delete(secretRef).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Created anyway (a seller may rotate to a new connection), but said out loud: two connections of one
+ * seller share Trendyol's per-seller write limit and overwrite each other's prices and stock.
+ */
+function sameSellerWarning(sellerId: number, others: Connection[]) {
+  return {
+    code: 'SELLER_ALREADY_CONNECTED',
+    message:
+      `Seller ${sellerId} already has connection ${others.map((c) => c.id).join(', ')}; both write the same ` +
+      "products and share Trendyol's per-seller rate limit. Pause one unless this is intended.",
+  };
 }
 
 export async function listConnections(deps: Pick<ConnectionDeps, 'connections'>) {

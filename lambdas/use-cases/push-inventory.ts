@@ -290,6 +290,8 @@ export async function pushItems(
   const only = results.length === 1 ? results[0] : undefined;
   const response = {
     ok: true as const,
+    // Follow the push's chunks with GET /v1/pushes/:pushId.
+    pushId,
     dryRun: flags.dryRun,
     force: flags.force,
     forceWrite: flags.forceWrite,

@@ -237,6 +237,12 @@ export class ServiceStack extends Stack {
 
     const health = api.root.addResource('health');
     health.addMethod('GET', integration, { apiKeyRequired: false, requestValidator: validator });
+    // Public like /health: the API's OpenAPI document, and the status page (its data calls go to /v1
+    // with the key the operator types in; the page itself holds no data).
+    api.root
+      .addResource('openapi.json')
+      .addMethod('GET', integration, { apiKeyRequired: false, requestValidator: validator });
+    api.root.addMethod('GET', integration, { apiKeyRequired: false, requestValidator: validator });
 
     const v1 = api.root.addResource('v1');
     // An explicit {proxy+} resource rather than addProxy(): addProxy drops the request validator.
@@ -293,7 +299,7 @@ export class ServiceStack extends Stack {
       {
         id: 'AwsSolutions-APIG4',
         reason:
-          '/v1 is protected by API keys + usage plan (the compatibility contract); /health is public by design.',
+          '/v1 is protected by API keys + usage plan (the compatibility contract); /health, /openapi.json and the status page shell at / are public by design (they hold no seller data).',
       },
       {
         id: 'AwsSolutions-COG4',

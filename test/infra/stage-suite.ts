@@ -343,7 +343,7 @@ export function defineStageSuite(stageName: string): void {
   });
 
   describe(`${stageName}: API`, () => {
-    it('requires an API key on /v1 and not on /health', () => {
+    it('requires an API key on /v1 and not on /health, /openapi.json or the page at /', () => {
       const t = s.serviceTemplate;
       const methods = Object.values(resources(t, 'AWS::ApiGateway::Method'));
       const byPath = (part: string) => {
@@ -362,8 +362,16 @@ export function defineStageSuite(stageName: string): void {
       expect(proxy).toHaveLength(1);
       expect(proxy[0]?.Properties?.HttpMethod).toBe('ANY');
       expect(proxy[0]?.Properties?.ApiKeyRequired).toBe(true);
+      const openApi = byPath('openapi.json');
+      expect(openApi).toHaveLength(1);
+      expect(openApi[0]?.Properties?.ApiKeyRequired).toBe(false);
+      // The status page at / (GET on the root resource, which has no PathPart).
+      const root = methods.filter((m) => !JSON.stringify(m.Properties?.ResourceId).includes('"Ref"'));
+      expect(root.map((m) => [m.Properties?.HttpMethod, m.Properties?.ApiKeyRequired])).toEqual([
+        ['GET', false],
+      ]);
       for (const m of methods) expect(m.Properties?.RequestValidatorId).toBeDefined();
-      expect(methods).toHaveLength(2);
+      expect(methods).toHaveLength(4);
     });
 
     it('throttles through the usage plan and the stage, logs access, traces', () => {

@@ -96,6 +96,9 @@ export const jobs = pgTable(
     index('jobs_connection_id_created_at_idx').on(t.connectionId, t.createdAt.desc()),
     index('jobs_batch_request_id_idx').on(t.batchRequestId),
     index('jobs_status_not_before_idx').on(t.status, t.notBefore),
+    // GET /v1/pushes/:pushId reads a push's chunks; the job and push lists page by seq per connection.
+    index('jobs_push_id_chunk_index_idx').on(t.pushId, t.chunkIndex),
+    index('jobs_connection_id_seq_idx').on(t.connectionId, t.seq.desc()),
   ],
 );
 

@@ -71,6 +71,39 @@ export const stateQuerySchema = z.strictObject({
   barcode: barcodeQuerySchema.optional(),
   /** Paging cursor: the last barcode of the previous page (`nextAfter`). */
   after: barcodeQuerySchema.optional(),
+  /** Only barcodes in this state (see push-reads.ts InventoryStateFilter); not with `barcode`. */
+  state: z.enum(['failed', 'scheduled', 'unconfirmed']).optional(),
+});
+
+/**
+ * Paging of the lists: `limit` (1–200, default 50) and `cursor`, the `nextCursor` of the previous page
+ * (opaque; `null` on the last page). Answers are `{items, nextCursor}`.
+ */
+export const pageQueryShape = {
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,2}$/, 'must be a whole number from 1 to 200')
+    .transform(Number)
+    .refine((n) => n <= 200, 'must be a whole number from 1 to 200')
+    .optional(),
+  cursor: z
+    .string()
+    .regex(/^[0-9]{1,15}$/, "must be the previous page's nextCursor")
+    .optional(),
+};
+
+export const listPushesQuerySchema = z.strictObject({ connectionId: ecIdSchema, ...pageQueryShape });
+
+export const listJobsQuerySchema = z.strictObject({
+  connectionId: ecIdSchema,
+  status: z.enum(['scheduled', 'queued', 'running', 'success', 'failed']).optional(),
+  ...pageQueryShape,
+});
+
+export const timelineQuerySchema = z.strictObject({
+  connectionId: ecIdSchema,
+  barcode: barcodeQuerySchema,
+  ...pageQueryShape,
 });
 
 /** A page size in a query: decimal digits, 1–1000 (default 100, see domain/catalog.ts). */
@@ -118,6 +151,23 @@ export const approveHeldBodySchema = z.strictObject({
 
 export const ROUTES = {
   health: { method: 'GET', path: '/health', summary: 'Liveness', auth: false, query: noQuery, status: 200 },
+  statusPage: {
+    method: 'GET',
+    path: '/',
+    summary:
+      'Status page (HTML): connections, pushes with progress, failed items, barcode timeline; asks for the key',
+    auth: false,
+    query: noQuery,
+    status: 200,
+  },
+  openApi: {
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This API as an OpenAPI 3.1 document (generated from these schemas)',
+    auth: false,
+    query: noQuery,
+    status: 200,
+  },
   createConnection: {
     method: 'POST',
     path: '/v1/connections',
@@ -257,6 +307,39 @@ export const ROUTES = {
     summary: 'Live values that differ from what Trendyol confirmed',
     auth: true,
     query: driftQuerySchema,
+    status: 200,
+  },
+  getPush: {
+    method: 'GET',
+    path: '/v1/pushes/:pushId',
+    summary: "One push: its chunks, counts per state and the failed items with Trendyol's reasons",
+    auth: true,
+    params: z.strictObject({ pushId: ecIdSchema }),
+    query: noQuery,
+    status: 200,
+  },
+  listPushes: {
+    method: 'GET',
+    path: '/v1/pushes',
+    summary: "A connection's pushes, newest first, with progress ({items,nextCursor})",
+    auth: true,
+    query: listPushesQuerySchema,
+    status: 200,
+  },
+  listJobs: {
+    method: 'GET',
+    path: '/v1/jobs',
+    summary: "A connection's jobs (chunks), newest first, optionally one status ({items,nextCursor})",
+    auth: true,
+    query: listJobsQuerySchema,
+    status: 200,
+  },
+  getTimeline: {
+    method: 'GET',
+    path: '/v1/inventory/timeline',
+    summary: "A barcode's story, oldest first: pushed, sent, confirmed or failed, with old and new values",
+    auth: true,
+    query: timelineQuerySchema,
     status: 200,
   },
 } as const satisfies Record<string, RouteSchema>;

@@ -80,6 +80,18 @@ describe('createConnection', () => {
     expect(await secrets.get(row?.secretRef ?? '')).toEqual({ apiKey: 'key', apiSecret: 'secret' });
   });
 
+  it('warns, without refusing, when the seller id already has a connection', async () => {
+    const { d, connections } = deps(false);
+    const first = await createConnection(d, body());
+    expect(first).not.toHaveProperty('warnings');
+    const second = await createConnection(d, { ...body(), name: 'Shop again' });
+    expect(second).toMatchObject({
+      warnings: [{ code: 'SELLER_ALREADY_CONNECTED', message: expect.stringContaining(first.id) }],
+    });
+    expect(connections.rows).toHaveLength(2);
+    expect(await createConnection(d, { ...body(), sellerId: 100002 })).not.toHaveProperty('warnings');
+  });
+
   it('accepts Trendyol stage on a stage without custom endpoints', async () => {
     const { d } = deps(false);
     expect(await createConnection(d, body(TRENDYOL_STAGE_BASE_URL))).toMatchObject({

@@ -1,0 +1,2 @@
+CREATE INDEX "jobs_push_id_chunk_index_idx" ON "jobs" USING btree ("push_id","chunk_index");--> statement-breakpoint
+CREATE INDEX "jobs_connection_id_seq_idx" ON "jobs" USING btree ("connection_id","seq" DESC NULLS LAST);

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresConnectionRepository } from '../../../lambdas/adapters/postgres/connection-repository';
+import { PostgresInventoryRepository } from '../../../lambdas/adapters/postgres/inventory-repository';
+import { PostgresJobRepository } from '../../../lambdas/adapters/postgres/job-repository';
+import { PostgresPushReadRepository } from '../../../lambdas/adapters/postgres/push-read-repository';
+import { createTestDatabase, type TestDatabase, type TestDriver } from '../../support/test-database';
+import { at, newConnection, pushJob, T0 } from './fixtures';
+
+// The operator surfaces' reads on the default driver (PGlite, or PostgreSQL with DATABASE_URL) and on
+// Drizzle's Data API driver over the stand-in, which returns numbers and timestamps differently.
+for (const driver of [undefined, 'data-api'] as Array<TestDriver | undefined>) {
+  describe(`push reads on ${driver ?? 'the default driver'}`, () => {
+    let testDb: TestDatabase;
+    let reads: PostgresPushReadRepository;
+
+    beforeAll(async () => {
+      testDb = await createTestDatabase(driver ? { driver } : {});
+      const connections = new PostgresConnectionRepository(testDb.db);
+      const jobs = new PostgresJobRepository(testDb.db);
+      const inventory = new PostgresInventoryRepository(testDb.db);
+      reads = new PostgresPushReadRepository(testDb.db);
+      await connections.create(newConnection('conn-1'), T0);
+      const item = (barcode: string, quantity: number) => ({ barcode, quantity });
+      // Push A: two chunks, the second with a refused item; push B: one scheduled chunk.
+      await jobs.createPushJobs(
+        [
+          pushJob('a0', [item('X1', 1), item('X2', 2)], { pushId: 'push-a', chunkIndex: 0 }),
+          pushJob('a1', [item('X3', 3), item('BAD', 4)], { pushId: 'push-a', chunkIndex: 1 }),
+        ],
+        T0,
+      );
+      await jobs.createPushJobs(
+        [pushJob('b0', [item('X1', 9)], { pushId: 'push-b', status: 'scheduled', notBefore: at(900_000) })],
+        at(1_000),
+      );
+      for (const [id, batch] of [
+        ['a0', 'batch-0'],
+        ['a1', 'batch-1'],
+      ] as const) {
+        await jobs.startAttempt(id, at(2_000));
+        await jobs.recordAccepted(id, batch, {}, at(3_000));
+        await jobs.finish(id, { status: 'success', summary: {}, error: null }, at(3_000));
+      }
+      await inventory.applyBatchResult(
+        {
+          connectionId: 'conn-1',
+          jobId: 'a1',
+          batchRequestId: 'batch-1',
+          results: [
+            { barcode: 'X3', status: 'SUCCESS', failureReasons: [] },
+            { barcode: 'BAD', status: 'FAILED', failureReasons: ['Barkod formatı geçersiz'] },
+          ],
+        },
+        at(7_000),
+      );
+      await jobs.mergeSummary(
+        'a1',
+        {
+          confirmation: {
+            status: 'SETTLED',
+            successCount: 1,
+            failedCount: 1,
+            settledAt: at(7_000).toISOString(),
+          },
+        },
+        at(7_000),
+      );
+    });
+    afterAll(async () => {
+      await testDb?.close();
+    });
+
+    it('reads a push’s chunks in order, without payloads, and its failed items with reasons', async () => {
+      const chunks = await reads.jobsOfPush('push-a');
+      expect(chunks.map((c) => [c.id, c.chunkIndex, c.itemCount, c.batchRequestId])).toEqual([
+        ['a0', 0, 2, 'batch-0'],
+        ['a1', 1, 2, 'batch-1'],
+      ]);
+      expect(chunks[0]).not.toHaveProperty('body');
+      expect(typeof chunks[0]?.seq).toBe('number');
+      expect(await reads.jobsOfPush('nope')).toEqual([]);
+      expect(await reads.failedItemsOfPush('push-a', 10)).toEqual([
+        {
+          barcode: 'BAD',
+          jobId: 'a1',
+          batchRequestId: 'batch-1',
+          failureReasons: ['Barkod formatı geçersiz'],
+          at: at(7_000).toISOString(),
+        },
+      ]);
+    });
+
+    it('lists pushes newest first and pages by the first chunk’s seq', async () => {
+      const all = await reads.listPushes('conn-1', null, 10);
+      expect(all.map((p) => [p.pushId, p.chunkCount, p.itemCount, p.createdAt])).toEqual([
+        ['push-b', 1, 1, at(1_000).toISOString()],
+        ['push-a', 2, 4, T0.toISOString()],
+      ]);
+      expect((await reads.listPushes('conn-1', all[0]?.firstSeq ?? 0, 10)).map((p) => p.pushId)).toEqual([
+        'push-a',
+      ]);
+    });
+
+    it('lists jobs newest first, by status, after a seq', async () => {
+      expect((await reads.listJobs({ connectionId: 'conn-1' }, null, 10)).map((j) => j.id)).toEqual([
+        'b0',
+        'a1',
+        'a0',
+      ]);
+      expect(
+        (await reads.listJobs({ connectionId: 'conn-1', status: 'scheduled' }, null, 10)).map((j) => j.id),
+      ).toEqual(['b0']);
+      const [newest] = await reads.listJobs({ connectionId: 'conn-1' }, null, 1);
+      expect(
+        (await reads.listJobs({ connectionId: 'conn-1' }, newest?.seq ?? 0, 1)).map((j) => j.id),
+      ).toEqual(['a1']);
+    });
+
+    it('tells a barcode’s history in order and pages after an entry id; finds barcodes by state', async () => {
+      const story = await reads.timeline('conn-1', 'X1', null, 50);
+      // Push B superseded a0's value before a0 was sent: history keeps the order things happened in.
+      expect(story.map((e) => [e.event, e.jobId, e.quantity])).toEqual([
+        ['pushed', 'a0', 1],
+        ['superseded', 'a0', 1],
+        ['pushed', 'b0', 9],
+        ['sent', 'a0', 1],
+      ]);
+      const after = await reads.timeline('conn-1', 'X1', story[1]?.id ?? 0, 50);
+      expect(after.map((e) => e.event)).toEqual(story.slice(2).map((e) => e.event));
+      expect(await reads.listBarcodesInState('conn-1', 'failed', null, 10)).toEqual(['BAD']);
+      expect(await reads.listBarcodesInState('conn-1', 'scheduled', null, 10)).toEqual(['X1']);
+      expect(await reads.listBarcodesInState('conn-1', 'unconfirmed', null, 10)).toEqual([]);
+    });
+
+    it('gives the accept → confirm lag of settled chunks since a time', async () => {
+      expect(await reads.confirmationLags('conn-1', T0)).toEqual([
+        { lagMs: 7_000, items: 1, settledAt: at(7_000).toISOString() },
+      ]);
+      expect(await reads.confirmationLags('conn-1', at(8_000))).toEqual([]);
+    });
+  });
+}
