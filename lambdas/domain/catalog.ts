@@ -35,7 +35,10 @@ const envelopeSchema = z
 
 export interface CatalogUpsertRequest {
   connectionId: string;
+  /** Coalesced by barcode, last one wins. */
   variants: InventoryItem[];
+  /** How many variants the body carried before coalescing. */
+  receivedCount: number;
 }
 
 /**
@@ -73,7 +76,11 @@ export function parseCatalogUpsert(body: unknown): CatalogUpsertRequest {
   if (!envelope.success || issues.length > 0) {
     throw new ValidationError('The catalog upsert is invalid.', issues.slice(0, 100));
   }
-  return { connectionId: envelope.data.connectionId, variants: [...byBarcode.values()] };
+  return {
+    connectionId: envelope.data.connectionId,
+    variants: [...byBarcode.values()],
+    receivedCount: (raw as unknown[]).length,
+  };
 }
 
 /** Page size of `GET /v1/catalog/variants`: default 100, at most 1000. */

@@ -70,7 +70,7 @@ interface RouteInput<S extends RouteSchema> {
   event: APIGatewayProxyEvent;
   params: Output<S['params']>;
   query: z.output<S['query']>;
-  body: S['bodyCheckedBy'] extends 'use-case' ? unknown : Output<S['body']>;
+  body: S['parse'] extends (raw: unknown) => infer T ? T : Output<S['body']>;
 }
 
 /**
@@ -90,7 +90,7 @@ function bind<S extends RouteSchema>(
       let body: unknown;
       if (spec.body) {
         const raw = readJsonBody(event);
-        body = spec.bodyCheckedBy === 'use-case' ? raw : parseBody(spec.body, raw, 'request body');
+        body = spec.parse ? spec.parse(raw) : parseBody(spec.body, raw, 'request body');
       } else if ((event.body ?? '') !== '') {
         // A body the route does not read is refused, not ignored: `{"dryRun":true}` on the sync
         // route must not become a live write because its flag belongs in the query.

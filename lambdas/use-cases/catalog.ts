@@ -1,10 +1,10 @@
 import { normalizeBarcode } from '../domain/barcode';
 import {
+  type CatalogUpsertRequest,
   DEFAULT_PAGE_LIMIT,
   decodeCursor,
   encodeCursor,
   type ProductVariant,
-  parseCatalogUpsert,
 } from '../domain/catalog';
 import type { InventoryItem } from '../domain/inventory-item';
 import { centsToJsonNumber } from '../domain/money';
@@ -46,8 +46,7 @@ function toHoldView(h: StoredHold) {
  * variant giving only one price must keep listPrice ≥ salePrice against the stored row.
  * @throws ValidationError (400) for bad input, before anything is written; 404 unknown connection.
  */
-export async function upsertCatalogVariants(deps: CatalogDeps, body: unknown) {
-  const request = parseCatalogUpsert(body);
+export async function upsertCatalogVariants(deps: CatalogDeps, request: CatalogUpsertRequest) {
   const connection = await requireConnection(deps, request.connectionId);
   const partial = request.variants.filter((v) => (v.salePrice === undefined) !== (v.listPrice === undefined));
   if (partial.length > 0) {
@@ -78,7 +77,7 @@ export async function upsertCatalogVariants(deps: CatalogDeps, body: unknown) {
   return {
     ok: true as const,
     connectionId: connection.id,
-    receivedCount: (body as { variants: unknown[] }).variants.length,
+    receivedCount: request.receivedCount,
     coalescedCount: request.variants.length,
     upsertedCount,
     unchangedCount: request.variants.length - upsertedCount,

@@ -5,7 +5,7 @@ import { diffItems, type KnownValue, mergeWithKnown } from '../domain/diff';
 import { applyStockBuffer, type GuardResult, guardItems, type HeldValue } from '../domain/guards';
 import { CHUNK_SIZE, DEDUP_WINDOW_MS, type InventoryItem } from '../domain/inventory-item';
 import { centsToJsonNumber } from '../domain/money';
-import { parsePushRequest } from '../domain/push-request';
+import type { PushRequest } from '../domain/push-request';
 import { ValidationError, type ValidationIssue } from '../domain/validation-error';
 import { decideWriteGate } from '../domain/write-gate';
 import type { CatalogRepository } from '../ports/catalog';
@@ -93,8 +93,7 @@ function checkPricePairs(
  * Validates, coalesces, diffs, chunks and deduplicates a push, then records the jobs and enqueues
  * the chunks. Bad input throws before anything is written or enqueued.
  */
-export async function pushInventory(deps: PushDeps, body: unknown, flags: PushFlags) {
-  const request = parsePushRequest(body);
+export async function pushInventory(deps: PushDeps, request: PushRequest, flags: PushFlags) {
   const connection = await requireConnection(deps, request.connectionId);
   return pushItems(deps, connection, request.items, flags);
 }

@@ -6,6 +6,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { TrendyolHttpClient } from '../../lambdas/adapters/trendyol/trendyol-http-client';
 import { DEDUP_WINDOW_MS } from '../../lambdas/domain/inventory-item';
+import { parsePushRequest } from '../../lambdas/domain/push-request';
 import { createPushConsumer } from '../../lambdas/handlers/push-consumer-app';
 import type { ChunkMessage, ChunkQueue } from '../../lambdas/ports/chunk-queue';
 import type { ConfirmationInput } from '../../lambdas/ports/confirmation-workflow';
@@ -388,7 +389,11 @@ export async function runSteps(seed: number, steps: Step[]): Promise<ChaosResult
           const body = { connectionId: conn.id, items: step.items };
           const answers = await Promise.allSettled(
             Array.from({ length: step.copies }, () =>
-              pushInventory(deps, body, { dryRun: false, force: step.force, forceWrite: true }),
+              pushInventory(deps, parsePushRequest(body), {
+                dryRun: false,
+                force: step.force,
+                forceWrite: true,
+              }),
             ),
           );
           if (answers.some((a) => a.status === 'fulfilled')) {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { barcodeProblem } from '../../domain/barcode';
-import { MAX_PAGE_LIMIT } from '../../domain/catalog';
+import { MAX_PAGE_LIMIT, parseCatalogUpsert } from '../../domain/catalog';
 import { createConnectionBodySchema, updateConnectionBodySchema } from '../../domain/connection-input';
 import { MAX_ITEMS_PER_PUSH } from '../../domain/inventory-item';
-import { pushItemSchema, pushRequestBodySchema } from '../../domain/push-request';
+import { parsePushRequest, pushItemSchema, pushRequestBodySchema } from '../../domain/push-request';
 import { batchRequestIdSchema, ecIdSchema, refineSafeText } from '../../domain/text';
 import { FLAG_VALUES } from './request';
 
@@ -27,11 +27,11 @@ export interface RouteSchema {
   query: z.ZodObject;
   body?: z.ZodType;
   /**
-   * `use-case` when the body is validated by the domain parser the use case calls (the push: its items
-   * are parsed into kuruş there, with every item's problems collected). The schema in `body` is the same
-   * strict shape and documents it.
+   * The domain parser the edge runs on the body instead of `body` (the push and the catalog: every
+   * item's problems are collected in one 400, prices become kuruş). `body` is the same strict shape
+   * and documents it. The handler, and so the use case, receives only the parser's typed output.
    */
-  bodyCheckedBy?: 'edge' | 'use-case';
+  parse?: (raw: unknown) => unknown;
   /** Success status. */
   status: number;
 }
@@ -220,7 +220,7 @@ export const ROUTES = {
     auth: true,
     query: pushQuerySchema,
     body: pushRequestBodySchema,
-    bodyCheckedBy: 'use-case',
+    parse: parsePushRequest,
     status: 202,
   },
   getJob: {
@@ -264,7 +264,7 @@ export const ROUTES = {
     auth: true,
     query: noQuery,
     body: catalogUpsertBodySchema,
-    bodyCheckedBy: 'use-case',
+    parse: parseCatalogUpsert,
     status: 200,
   },
   listCatalogVariants: {

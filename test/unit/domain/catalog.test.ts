@@ -28,6 +28,7 @@ describe('parseCatalogUpsert', () => {
         { barcode: 'X', salePrice: 10 },
         { barcode: 'AB12', quantity: 2 },
       ],
+      receivedCount: 3,
     });
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEDUP_WINDOW_MS } from '../../../lambdas/domain/inventory-item';
+import { parsePushRequest } from '../../../lambdas/domain/push-request';
 import { READ_BACK_WINDOW_MS } from '../../../lambdas/domain/unknown-outcome';
 import type { UpdateOutcome } from '../../../lambdas/ports/marketplace';
 import { consumeChunk } from '../../../lambdas/use-cases/consume-chunk';
@@ -12,11 +13,11 @@ type Ports = Awaited<ReturnType<typeof memoryPorts>>;
 const item = (barcode: string, quantity: number) => ({ barcode, quantity, salePrice: 100, listPrice: 120 });
 
 async function push(p: Ports, items: ReturnType<typeof item>[]) {
-  const res = await pushInventory(
-    p,
-    { connectionId: CONNECTION.id, items },
-    { dryRun: false, force: false, forceWrite: true },
-  );
+  const res = await pushInventory(p, parsePushRequest({ connectionId: CONNECTION.id, items }), {
+    dryRun: false,
+    force: false,
+    forceWrite: true,
+  });
   return res;
 }
 
