@@ -87,6 +87,19 @@ export function readRestApi(resolver: TemplateResolver) {
   return { routes, gatewayResponse, stageName: stageName || 'local' };
 }
 
+/**
+ * A path parameter as the function sees it: percent-decoded where the escape is valid, otherwise the
+ * raw segment. The gateway itself never refuses a malformed escape; the function (whose router checks
+ * the raw `event.path`) answers its own 400, as on AWS.
+ */
+function decodePathParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 export interface TwinGatewayOptions {
   port: number;
   /** The value of the stage's API key (the usage plan's key); the twin takes it from ECI_API_KEY. */
@@ -122,7 +135,7 @@ export async function startTwinGateway(resolver: TemplateResolver, options: Twin
       const names = [...route.resourcePath.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1] ?? '');
       const values = route.matcher.exec(event.path)?.slice(1) ?? [];
       const pathParameters = names.length
-        ? Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]))
+        ? Object.fromEntries(names.map((name, i) => [name, decodePathParameter(values[i] ?? '')]))
         : null;
       const proxyEvent: APIGatewayProxyEvent = {
         ...event,

@@ -110,6 +110,14 @@ describe('the twin runs what AWS would run', () => {
     expect(noKey.body).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect((await api.call('GET', '/v1/connections', { apiKey: 'wrong' })).status).toBe(401);
     expect((await api.call('GET', '/nope')).status).toBe(404);
+    // API Gateway passes a malformed percent-escape to the function, whose router answers the 400.
+    const malformed = await api.get('/v1/jobs/%E0%A4%A');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', details: [{ path: 'path.id' }] },
+    });
+    expect(JSON.stringify(malformed.body)).not.toMatch(/URIError/);
     const listed = await api.get<Array<{ id: string; name: string }>>('/v1/connections');
     expect(listed.body.map((c) => c.id)).toEqual([twin.demoConnectionId]);
   });
