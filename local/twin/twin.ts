@@ -97,6 +97,12 @@ export interface Twin {
     sql: string,
     parameters?: Record<string, string>,
   ): Promise<Array<Array<string | number | boolean | null>>>;
+  /**
+   * Fires a scheduled EventBridge rule now, exactly as its schedule would (same targets, same event),
+   * by logical id or a prefix of it (`CatalogSyncSchedule`). Resolves with each target's result;
+   * rejects with the target's {@link InvocationFailed}.
+   */
+  fireRule(rule: string): Promise<unknown[]>;
   /** Waits until no message is queued or in flight, no batch is being handled, no execution runs. */
   settle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -384,6 +390,20 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       cleanups.push(() => pool.stop());
     }
 
+    // 4b. Every function's bundle loads (Lambda's init phase) before the twin says it runs them: a
+    // bundle that throws on import fails the start here, not at its first schedule an hour later.
+    await Promise.all(
+      [...functions.values()].map((pool) =>
+        pool.load().catch((error: unknown) => {
+          throw new Error(
+            `function ${pool.spec.logicalId} (${pool.spec.name}) failed to load its bundle: ${
+              error instanceof InvocationFailed ? error.message : String(error)
+            }\n${pool.recentOutput().join('\n')}`,
+          );
+        }),
+      ),
+    );
+
     // 5. Deploy-time triggers (the migration) before anything else may run.
     for (const [id, trigger] of resolver.resourcesOfType('Custom::Trigger')) {
       const handlerArn = resolver.resolve(trigger.Properties?.HandlerArn);
@@ -514,6 +534,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       executions: stepFunctions.executions,
       query,
       resumed,
+      fireRule: (rule) => schedules.fire(rule),
       settle: async (timeoutMs = 60_000) => {
         const deadline = Date.now() + timeoutMs;
         for (;;) {

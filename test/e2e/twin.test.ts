@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,8 @@ beforeAll(async () => {
     assemblyDir,
     simulatorProcessingDelayMs: 0,
     waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
+    // The schedules have no forceWrite: the catalog sync reaches the simulator only with writes on.
+    templateEnvOverrides: { TRENDYOL_WRITE_ENABLED: 'true' },
     log: () => undefined,
   });
   api = apiClient(twin);
@@ -123,6 +125,63 @@ describe('the twin runs what AWS would run', () => {
   });
 });
 
+describe('the EventBridge schedules, fired now', () => {
+  it('CatalogSyncSchedule runs CatalogSync from its bundle: a catalog row reaches the simulator', async () => {
+    const barcode = 'TWIN-SYNC-1';
+    const put = await api.call('PUT', '/v1/catalog/variants', {
+      body: {
+        connectionId: twin.demoConnectionId,
+        variants: [{ barcode, quantity: 7, salePrice: '149.90', listPrice: '199.90' }],
+      },
+    });
+    expect(put.status).toBe(200);
+    const catalogSync = [...twin.functions.values()].find((p) => p.spec.logicalId.startsWith('CatalogSync'));
+    const before = catalogSync?.invocations ?? 0;
+
+    await twin.fireRule('CatalogSyncSchedule');
+    await twin.settle();
+
+    expect(catalogSync?.invocations).toBe(before + 1);
+    const sent = twin.simulator.requests
+      .filter((r) => r.endpoint === 'update' && r.status === 200)
+      .flatMap((r) => (JSON.parse(r.body) as { items: Array<Record<string, unknown>> }).items)
+      .filter((item) => item.barcode === barcode);
+    expect(sent).toEqual([
+      expect.objectContaining({ barcode, quantity: 7, salePrice: 149.9, listPrice: 199.9 }),
+    ]);
+  });
+
+  it('ReleaseScheduledSchedule runs ReleaseScheduled from its bundle and the invocation succeeds', async () => {
+    const release = [...twin.functions.values()].find((p) => p.spec.logicalId.startsWith('ReleaseScheduled'));
+    const before = release?.invocations ?? 0;
+    await expect(twin.fireRule('ReleaseScheduledSchedule')).resolves.toHaveLength(1);
+    expect(release?.invocations).toBe(before + 1);
+  });
+});
+
+describe('a function whose bundle cannot load', () => {
+  it('fails the load ping the twin sends every function at start, with the bundle error', async () => {
+    const real = [...twin.functions.values()].find((p) => p.spec.logicalId.startsWith('CatalogSync'));
+    if (!real) throw new Error('no CatalogSync function in the twin');
+    const assetDir = mkdtempSync(path.join(tmpdir(), 'eci-twin-broken-'));
+    writeFileSync(path.join(assetDir, 'index.mjs'), "throw new Error('bundle broke at import');\n");
+    const broken = new LambdaFunctionPool(
+      { ...real.spec, assetDir },
+      { hostScript: path.join(assemblyDir, 'twin-function-host.mjs') },
+    );
+    try {
+      const failure = await broken.load().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(InvocationFailed);
+      expect((failure as InvocationFailed).message).toMatch(/bundle broke at import/);
+      // The real bundle loads.
+      await expect(real.load()).resolves.toBeUndefined();
+    } finally {
+      await broken.stop();
+      rmSync(assetDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a function whose binding lacks a variable', () => {
   it('fails its invocation from the bundle with the function and the variable named', async () => {
     const real = [...twin.functions.values()].find((p) => p.spec.logicalId.startsWith('PollBatch'));
@@ -180,8 +239,8 @@ describe('the seed scenario over HTTP against the twin', () => {
     });
 
     const rows = await twin.query(
-      'SELECT barcode, quantity, sale_price, list_price, batch_request_id FROM inventory_confirmed_state WHERE connection_id = :id',
-      { id: connectionId },
+      'SELECT barcode, quantity, sale_price, list_price, batch_request_id FROM inventory_confirmed_state WHERE connection_id = :id AND barcode = :barcode',
+      { id: connectionId, barcode: SEED_ITEM.barcode },
     );
     expect(
       rows.map(([barcode, quantity, sale, list, batchId]) => [
