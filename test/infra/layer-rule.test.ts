@@ -63,3 +63,30 @@ describe('the layer rule (biome noRestrictedImports on lambdas/domain and lambda
     expect(output).not.toContain('noRestrictedImports');
   });
 });
+
+describe('env reads go through the contract (biome noProcessEnv on lambdas/, but for lambda-entry.ts)', () => {
+  it('rejects a handler that reads process.env by index or through an alias', async () => {
+    const output = await lintPlanted(
+      'handlers',
+      [
+        "import { ENV } from '../config/env-names';",
+        'export const table = process.env[ENV.DEDUP_TABLE_NAME];',
+        'const e = process.env;',
+        'export const url = e.PUSH_QUEUE_URL;',
+        '',
+      ].join('\n'),
+    );
+    expect(output.match(/lint\/style\/noProcessEnv/g)?.length).toBe(2);
+  });
+
+  it('rejects it in an adapter too, and allows only the composition entry that hands env to readConfig', async () => {
+    expect(await lintPlanted('adapters', 'export const region = process.env.AWS_REGION;\n')).toContain(
+      'lint/style/noProcessEnv',
+    );
+    const entry = path.join(PROJECT_ROOT, 'lambdas', 'composition', 'lambda-entry.ts');
+    const result = await run(BIOME, ['lint', entry], { cwd: PROJECT_ROOT }).catch(
+      (error: { stdout: string; stderr: string }) => error,
+    );
+    expect(`${result.stdout}\n${result.stderr}`).not.toContain('noProcessEnv');
+  });
+});
