@@ -58,6 +58,36 @@ describe('the layer rule (biome noRestrictedImports on lambdas/domain and lambda
     expect(output.match(/lint\/style\/noRestrictedImports/g)?.length).toBe(4);
   });
 
+  it('rejects deep subpaths and the local emulators (no bypass through dist files or PGlite)', async () => {
+    const modules = [
+      '@aws-sdk/client-sqs/dist-cjs/index.js',
+      '@middy/core/index.js',
+      'dynalite',
+      'local-aws-sqs',
+      'aws-local-stepfunctions',
+      '@electric-sql/pglite',
+      'pg/lib/client',
+      'drizzle-orm/pg-core',
+    ];
+    const output = await lintPlanted(
+      'use-cases',
+      `${modules.map((m, i) => `import * as m${i} from '${m}';`).join('\n')}\nexport const all = [${modules
+        .map((_, i) => `m${i}`)
+        .join(', ')}];\n`,
+    );
+    for (const module of modules) expect(output).toContain(module);
+    expect(output.match(/lint\/style\/noRestrictedImports/g)?.length).toBe(modules.length);
+  });
+
+  it('applies to lambdas/ports too: a port cannot re-export the SDK for a use case', async () => {
+    const output = await lintPlanted(
+      'ports',
+      "export { SQSClient } from '@aws-sdk/client-sqs';\nexport type { Database } from '../adapters/postgres/database';\n",
+    );
+    expect(output.match(/lint\/style\/noRestrictedImports/g)?.length).toBe(2);
+    expect(output).toContain('Layer rule');
+  });
+
   it('lets an adapter import the SDK (the rule is scoped to the inner layers)', async () => {
     const output = await lintPlanted('adapters', SQS_IMPORT);
     expect(output).not.toContain('noRestrictedImports');
