@@ -444,10 +444,15 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const schedules = startSchedules(resolver, { invoke, onError: reportError('schedule') });
     cleanups.push(() => schedules.stop());
 
+    // The function the gateway last invoked: when start-up's own API calls fail, its log says why.
+    let lastApiFunctionArn = '';
     const gateway = await startTwinGateway(resolver, {
       port: options.port ?? 3000,
       apiKey,
-      invoke,
+      invoke: (functionArn, event) => {
+        lastApiFunctionArn = functionArn;
+        return invoke(functionArn, event);
+      },
       onError: reportError('api'),
     });
     cleanups.push(() => gateway.close());
@@ -460,7 +465,19 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         ...(body !== undefined && { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${text}`);
+      if (!response.ok) {
+        const pool = byArn.get(lastApiFunctionArn.replace(/:(\d+|\$LATEST)$/, ''));
+        const logFile = pool && logDir ? path.join(logDir, `${pool.spec.name}.log`) : undefined;
+        throw new Error(
+          [
+            `${method} ${route} answered ${response.status}: ${text}`,
+            ...(pool
+              ? [`${pool.spec.logicalId} logged (last lines):`, ...pool.recentOutput().slice(-10)]
+              : []),
+            ...(logFile ? [`full log: ${logFile}`] : []),
+          ].join('\n'),
+        );
+      }
       return JSON.parse(text);
     };
     const query = async (sql: string, parameters: Record<string, string> = {}) => {

@@ -159,6 +159,28 @@ describe('the EventBridge schedules, fired now', () => {
   });
 });
 
+describe('a twin whose stage settings are invalid', () => {
+  it("fails its start with the function's own configuration error and its log path", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'eci-twin-badconfig-'));
+    try {
+      const failure = await startTwin({
+        port: 0,
+        simulatorPort: 0,
+        dataDir,
+        assemblyDir,
+        templateEnvOverrides: { TRENDYOL_WRITE_ENABLED: 'maybe' },
+        log: () => undefined,
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(Error);
+      const message = (failure as Error).message;
+      expect(message).toMatch(/Api: invalid configuration: TRENDYOL_WRITE_ENABLED must be true or false/);
+      expect(message).toContain(path.join(dataDir, 'twin', 'logs'));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a function whose bundle cannot load', () => {
   it('fails the load ping the twin sends every function at start, with the bundle error', async () => {
     const real = [...twin.functions.values()].find((p) => p.spec.logicalId.startsWith('CatalogSync'));
