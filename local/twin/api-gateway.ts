@@ -73,12 +73,17 @@ export function readRestApi(resolver: TemplateResolver) {
     });
   }
   // API Gateway's own defaults where the template sets nothing.
-  const gatewayResponse = (type: string, fallback: GatewayResponse): APIGatewayProxyResult => {
+  // `$context.path` in a template is the request path, filled in as API Gateway does.
+  const gatewayResponse = (
+    type: string,
+    fallback: GatewayResponse,
+    requestPath = '',
+  ): APIGatewayProxyResult => {
     const chosen = responses.get(type) ?? fallback;
     return {
       statusCode: chosen.statusCode,
       headers: { 'content-type': 'application/json' },
-      body: chosen.body,
+      body: chosen.body.replaceAll('$context.path', JSON.stringify(requestPath).slice(1, -1)),
     };
   };
   const stageName = resolver
@@ -124,10 +129,11 @@ export async function startTwinGateway(resolver: TemplateResolver, options: Twin
         (r) => r.matcher.test(event.path) && (r.httpMethod === 'ANY' || r.httpMethod === event.httpMethod),
       );
       if (!route) {
-        return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', {
-          statusCode: 403,
-          body: '{"message":"Missing Authentication Token"}',
-        });
+        return gatewayResponse(
+          'MISSING_AUTHENTICATION_TOKEN',
+          { statusCode: 403, body: '{"message":"Missing Authentication Token"}' },
+          event.path,
+        );
       }
       if (route.apiKeyRequired && event.headers['x-api-key'] !== options.apiKey) {
         return gatewayResponse('INVALID_API_KEY', { statusCode: 403, body: '{"message":"Forbidden"}' });

@@ -109,9 +109,16 @@ describe('the twin runs what AWS would run', () => {
     expect(await api.call('GET', '/health', { apiKey: null })).toEqual({ status: 200, body: { ok: true } });
     const noKey = await api.call('GET', '/v1/connections', { apiKey: null });
     expect(noKey.status).toBe(401);
-    expect(noKey.body).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    // Gateway answers in ECI's error shape, as the Api function (npm start) answers the same requests.
+    expect(noKey.body).toEqual({
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: 'Send your API key in the x-api-key header.', details: [] },
+    });
     expect((await api.call('GET', '/v1/connections', { apiKey: 'wrong' })).status).toBe(401);
-    expect((await api.call('GET', '/nope')).status).toBe(404);
+    expect(await api.call('GET', '/nope')).toEqual({
+      status: 404,
+      body: { ok: false, error: { code: 'ROUTE_NOT_FOUND', message: 'No route for /nope.', details: [] } },
+    });
     // API Gateway passes a malformed percent-escape to the function, whose router answers the 400.
     const malformed = await api.get('/v1/jobs/%E0%A4%A');
     expect(malformed.status).toBe(400);
