@@ -48,8 +48,6 @@ import {
 } from './template';
 
 export interface TwinOptions {
-  /** Stage whose stacks are synthesized. @default dev */
-  stage?: string;
   /** API port; 0 picks a free one. @default 3000 */
   port?: number;
   /** Simulator port; 0 picks a free one. @default 4010 */
@@ -135,7 +133,9 @@ export function synthesizeTwinAssembly(stage: string, outdir: string): string {
  */
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const stage = options.stage ?? 'dev';
+  // Always the dev stage: it is the one stage whose base-URL rule admits the local simulator
+  // (prod refuses any origin but Trendyol's, so a prod twin could never create its demo connection).
+  const stage = 'dev';
   const dataDir = options.inMemory ? undefined : path.resolve(options.dataDir ?? '.eci');
   const twinDir = dataDir ? path.join(dataDir, 'twin') : undefined;
   const logDir = twinDir ? path.join(twinDir, 'logs') : undefined;
