@@ -6,6 +6,10 @@ import { onceSucceeded } from './lazy';
 import type { MetricsSink } from './observability';
 import { awsPlatform, type Platform } from './platform';
 
+// The one module of lambdas/ that reads `process.env` (biome's noProcessEnv allows only this file):
+// it hands the whole environment to a function's composition, which reads it through the function's
+// contract (readConfig), so every variable a function reads is a declared one.
+
 /**
  * A Lambda function's dependencies: its own composition (e.g. `composePollBatch`, imported by name so
  * the bundle holds only that function's adapters) over the AWS platform, from `process.env` parsed
@@ -22,7 +26,26 @@ export function lambdaDeps<D>(
   return resolve;
 }
 
-const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'eci' });
+/**
+ * Builds a function's dependencies now, once per call (the Migrate trigger opens and closes its own
+ * database per run), from `process.env` parsed against the function's contract by `compose`.
+ */
+export function composeNow<D>(
+  compose: (env: Readonly<Record<string, string | undefined>>, platform: Platform) => D,
+  platform: Platform = awsPlatform(process.env),
+): D {
+  return compose(process.env, platform);
+}
+
+/**
+ * The function's Powertools service name (`POWERTOOLS_SERVICE_NAME`, declared by every contract;
+ * the construct sets `eci`), for the logger and the tracer.
+ */
+export function lambdaServiceName(): string {
+  return process.env.POWERTOOLS_SERVICE_NAME ?? 'eci';
+}
+
+const tracer = new Tracer({ serviceName: lambdaServiceName() });
 
 /**
  * Wraps a Lambda entry point with what every function needs on AWS: an X-Ray segment per invocation

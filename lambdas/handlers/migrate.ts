@@ -1,12 +1,12 @@
 import { composeMigrate } from '../composition/functions';
-import { awsPlatform } from '../composition/platform';
+import { composeNow } from '../composition/lambda-entry';
 
 /**
  * Run by a CDK Trigger on every deploy whose bundle changed: applies the committed SQL migrations
  * through the Data API (retrying while a scaled-to-zero cluster resumes). A failure fails the deploy.
  */
 export const handler = async () => {
-  const { database } = composeMigrate(process.env, awsPlatform(process.env));
+  const { database } = composeNow(composeMigrate);
   try {
     await database.migrate();
     return { ok: true };

@@ -252,34 +252,38 @@ export class ServiceStack extends Stack {
       requestParameters: { 'method.request.path.proxy': true },
     });
 
-    // Errors API Gateway answers itself get ECI's error body; a missing/wrong key is 401 as in the seed.
+    // Errors API Gateway answers itself get ECI's error body, with the codes and messages the Api
+    // function (and so `npm start`) answers for the same request: one error shape whoever answers.
+    // `$context.path` is the request path, which API Gateway fills into a gateway response.
     const errorBody = (code: string, message: string) => ({
-      'application/json': JSON.stringify({ ok: false, error: { code, message } }),
+      'application/json': JSON.stringify({ ok: false, error: { code, message, details: [] } }),
     });
+    // A missing or wrong key: one response type on API Gateway (the Api function words the two apart).
     api.addGatewayResponse('InvalidApiKey', {
       type: apigw.ResponseType.INVALID_API_KEY,
       statusCode: '401',
-      templates: errorBody('UNAUTHORIZED', 'missing or invalid x-api-key'),
+      templates: errorBody('UNAUTHORIZED', 'Send your API key in the x-api-key header.'),
     });
+    // No resource/method for the request (outside /health and /v1/*, or a method /health lacks).
     api.addGatewayResponse('MissingToken', {
       type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
       statusCode: '404',
-      templates: errorBody('NOT_FOUND', 'no such route'),
+      templates: errorBody('ROUTE_NOT_FOUND', 'No route for $context.path.'),
     });
     api.addGatewayResponse('TooLarge', {
       type: apigw.ResponseType.REQUEST_TOO_LARGE,
       statusCode: '413',
-      templates: errorBody('PAYLOAD_TOO_LARGE', 'request body too large'),
+      templates: errorBody('PAYLOAD_TOO_LARGE', 'Body over 10 MB.'),
     });
     api.addGatewayResponse('Throttled', {
       type: apigw.ResponseType.THROTTLED,
       statusCode: '429',
-      templates: errorBody('RATE_LIMITED', 'too many requests'),
+      templates: errorBody('RATE_LIMITED', 'Too many requests; retry after a pause.'),
     });
     api.addGatewayResponse('QuotaExceeded', {
       type: apigw.ResponseType.QUOTA_EXCEEDED,
       statusCode: '429',
-      templates: errorBody('RATE_LIMITED', 'quota exceeded'),
+      templates: errorBody('RATE_LIMITED', "The API key's quota for this period is used up."),
     });
 
     const key = api.addApiKey('DefaultKey', { description: `ECI ${stage.name} default client key` });

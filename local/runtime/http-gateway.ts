@@ -81,6 +81,8 @@ export async function startHttpGateway(options: {
   port: number;
   host?: string;
   handler: ProxyHandler;
+  /** Where a handler's exception goes (default: stderr). It is never sent to the client. */
+  onError?: (error: unknown) => void;
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const server = createServer(async (request, response) => {
     try {
@@ -101,9 +103,15 @@ export async function startHttpGateway(options: {
       response.writeHead(result.statusCode, headers);
       response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     } catch (error) {
+      // The exception text may name internals (paths, SQL, secrets' ARNs): it is logged, and the
+      // client gets a generic body, as API Gateway answers a failed integration.
+      (options.onError ?? ((e: unknown) => console.error('http-gateway: handler failed', e)))(error);
       response.writeHead(502, { 'content-type': 'application/json' });
       response.end(
-        JSON.stringify({ ok: false, error: { code: 'BAD_GATEWAY', message: String(error), details: [] } }),
+        JSON.stringify({
+          ok: false,
+          error: { code: 'BAD_GATEWAY', message: 'The request could not be completed.', details: [] },
+        }),
       );
     }
   });

@@ -73,18 +73,36 @@ export function readRestApi(resolver: TemplateResolver) {
     });
   }
   // API Gateway's own defaults where the template sets nothing.
-  const gatewayResponse = (type: string, fallback: GatewayResponse): APIGatewayProxyResult => {
+  // `$context.path` in a template is the request path, filled in as API Gateway does.
+  const gatewayResponse = (
+    type: string,
+    fallback: GatewayResponse,
+    requestPath = '',
+  ): APIGatewayProxyResult => {
     const chosen = responses.get(type) ?? fallback;
     return {
       statusCode: chosen.statusCode,
       headers: { 'content-type': 'application/json' },
-      body: chosen.body,
+      body: chosen.body.replaceAll('$context.path', JSON.stringify(requestPath).slice(1, -1)),
     };
   };
   const stageName = resolver
     .resourcesOfType('AWS::ApiGateway::Stage')
     .map(([, s]) => String(s.Properties?.StageName ?? ''))[0];
   return { routes, gatewayResponse, stageName: stageName || 'local' };
+}
+
+/**
+ * A path parameter as the function sees it: percent-decoded where the escape is valid, otherwise the
+ * raw segment. The gateway itself never refuses a malformed escape; the function (whose router checks
+ * the raw `event.path`) answers its own 400, as on AWS.
+ */
+function decodePathParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 export interface TwinGatewayOptions {
@@ -111,10 +129,11 @@ export async function startTwinGateway(resolver: TemplateResolver, options: Twin
         (r) => r.matcher.test(event.path) && (r.httpMethod === 'ANY' || r.httpMethod === event.httpMethod),
       );
       if (!route) {
-        return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', {
-          statusCode: 403,
-          body: '{"message":"Missing Authentication Token"}',
-        });
+        return gatewayResponse(
+          'MISSING_AUTHENTICATION_TOKEN',
+          { statusCode: 403, body: '{"message":"Missing Authentication Token"}' },
+          event.path,
+        );
       }
       if (route.apiKeyRequired && event.headers['x-api-key'] !== options.apiKey) {
         return gatewayResponse('INVALID_API_KEY', { statusCode: 403, body: '{"message":"Forbidden"}' });
@@ -122,7 +141,7 @@ export async function startTwinGateway(resolver: TemplateResolver, options: Twin
       const names = [...route.resourcePath.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1] ?? '');
       const values = route.matcher.exec(event.path)?.slice(1) ?? [];
       const pathParameters = names.length
-        ? Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]))
+        ? Object.fromEntries(names.map((name, i) => [name, decodePathParameter(values[i] ?? '')]))
         : null;
       const proxyEvent: APIGatewayProxyEvent = {
         ...event,

@@ -63,8 +63,18 @@ export function rateToMs(expression: string): number {
 export function startSchedules(
   resolver: TemplateResolver,
   options: { invoke: Invoke; onError: (e: unknown) => void },
-): { rules: Array<{ id: string; everyMs: number; targets: string[] }>; stop(): void } {
+): {
+  rules: Array<{ id: string; name: string; everyMs: number; targets: string[] }>;
+  /**
+   * Fires the rule now (by logical id, a prefix of it such as `CatalogSyncSchedule`, or its Name), as
+   * its schedule would: every target invoked with the same event. Resolves with each target's result;
+   * rejects with the first target's failure.
+   */
+  fire(rule: string): Promise<unknown[]>;
+  stop(): void;
+} {
   const timers: NodeJS.Timeout[] = [];
+  const fireById = new Map<string, () => Promise<unknown[]>>();
   const rules = resolver
     .resourcesOfType('AWS::Events::Rule')
     .filter(([, rule]) => rule.Properties?.ScheduleExpression && rule.Properties.State !== 'DISABLED')
@@ -74,30 +84,40 @@ export function startSchedules(
       if (targets.some((target) => target.InputPath || target.InputTransformer)) {
         throw new Error(`twin: rule ${id} uses InputPath/InputTransformer, which is not supported`);
       }
-      const fire = () => {
-        for (const target of targets) {
-          const event =
-            typeof target.Input === 'string'
-              ? JSON.parse(target.Input)
-              : {
-                  version: '0',
-                  id: randomUUID(),
-                  'detail-type': 'Scheduled Event',
-                  source: 'aws.events',
-                  account: TWIN_ACCOUNT_ID,
-                  time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-                  region: TWIN_REGION,
-                  resources: [`arn:aws:events:${TWIN_REGION}:${TWIN_ACCOUNT_ID}:rule/${id}`],
-                  detail: {},
-                };
-          options.invoke(resolver.resolve(target.Arn), event).catch(options.onError);
-        }
-      };
-      timers.push(setInterval(fire, everyMs));
-      return { id, everyMs, targets: targets.map((t) => resolver.resolve(t.Arn)) };
+      const fire = () =>
+        Promise.all(
+          targets.map((target) => {
+            const event =
+              typeof target.Input === 'string'
+                ? JSON.parse(target.Input)
+                : {
+                    version: '0',
+                    id: randomUUID(),
+                    'detail-type': 'Scheduled Event',
+                    source: 'aws.events',
+                    account: TWIN_ACCOUNT_ID,
+                    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+                    region: TWIN_REGION,
+                    resources: [`arn:aws:events:${TWIN_REGION}:${TWIN_ACCOUNT_ID}:rule/${id}`],
+                    detail: {},
+                  };
+            return options.invoke(resolver.resolve(target.Arn), event);
+          }),
+        );
+      fireById.set(id, fire);
+      timers.push(setInterval(() => fire().catch(options.onError), everyMs));
+      const name = rule.Properties?.Name ? resolver.resolve(rule.Properties.Name) : id;
+      return { id, name, everyMs, targets: targets.map((t) => resolver.resolve(t.Arn)) };
     });
   return {
     rules,
+    fire: (wanted) => {
+      const found = rules.filter((r) => r.id === wanted || r.name === wanted || r.id.startsWith(wanted));
+      const [only] = found;
+      if (!only || found.length > 1)
+        throw new Error(`twin: ${found.length ? 'more than one' : 'no'} scheduled rule matches ${wanted}`);
+      return (fireById.get(only.id) as () => Promise<unknown[]>)();
+    },
     stop: () => {
       for (const timer of timers) clearInterval(timer);
     },

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { HostReply, InvokeMessage } from './host-protocol';
+import type { HostReply, InvokeMessage, LoadMessage } from './host-protocol';
 
 // The bundles target the function's runtime (Node 24); this machine runs Node 20. Promise.withResolvers
 // (Node 22) is the one newer built-in the bundled code may reach for, so the runtime gap is bridged
@@ -61,7 +61,27 @@ function reply(message: HostReply): void {
   process.send?.(message);
 }
 
-process.on('message', async (message: InvokeMessage) => {
+function replyError(id: number, error: unknown): void {
+  const err = error instanceof Error ? error : new Error(String(error));
+  // What the runtime logs for a failed invocation (or init), so the function's log shows the cause.
+  console.error(JSON.stringify({ level: 'ERROR', errorType: err.name, errorMessage: err.message }));
+  reply({
+    type: 'error',
+    id,
+    error: { errorType: err.name, errorMessage: err.message, trace: (err.stack ?? '').split('\n') },
+  });
+}
+
+process.on('message', async (message: InvokeMessage | LoadMessage) => {
+  if (message.type === 'load') {
+    try {
+      await loadHandler();
+      reply({ type: 'result', id: message.id, result: null });
+    } catch (error) {
+      replyError(message.id, error);
+    }
+    return;
+  }
   if (message.type !== 'invoke') return;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
@@ -79,14 +99,7 @@ process.on('message', async (message: InvokeMessage) => {
     const result = await handler(message.event, context);
     reply({ type: 'result', id: message.id, result: result === undefined ? null : result });
   } catch (error) {
-    const err = error instanceof Error ? error : new Error(String(error));
-    // What the runtime logs for a failed invocation, so the function's log shows the cause.
-    console.error(JSON.stringify({ level: 'ERROR', errorType: err.name, errorMessage: err.message }));
-    reply({
-      type: 'error',
-      id: message.id,
-      error: { errorType: err.name, errorMessage: err.message, trace: (err.stack ?? '').split('\n') },
-    });
+    replyError(message.id, error);
   }
 });
 

@@ -66,9 +66,28 @@ export class LambdaFunctionPool {
 
   /** Invokes the function with `event`; resolves with its result, rejects with {@link InvocationFailed}. */
   async invoke(event: unknown): Promise<unknown> {
+    this.invocations += 1;
+    return this.exchange((id, deadline) => ({
+      type: 'invoke',
+      id,
+      event,
+      deadline,
+      requestId: randomUUID(),
+    }));
+  }
+
+  /**
+   * Starts one environment and loads the bundle in it (Lambda's init phase: module code and the
+   * handler export) without invoking the handler. Rejects with {@link InvocationFailed} when the
+   * bundle cannot load, so the twin refuses to start with a function that could never run.
+   */
+  async load(): Promise<void> {
+    await this.exchange((id) => ({ type: 'load', id }));
+  }
+
+  private async exchange(message: (id: number, deadline: number) => object): Promise<unknown> {
     if (this.stopped) throw new Error(`${this.spec.name}: the twin is stopping`);
     const environment = await this.acquire();
-    this.invocations += 1;
     const id = this.nextId++;
     const timeoutMs = this.spec.timeoutSeconds * 1000;
     try {
@@ -106,7 +125,7 @@ export class LambdaFunctionPool {
         };
         child.on('message', onMessage);
         child.once('exit', onExit);
-        child.send({ type: 'invoke', id, event, deadline: Date.now() + timeoutMs, requestId: randomUUID() });
+        child.send(message(id, Date.now() + timeoutMs));
       });
     } finally {
       this.release(environment);

@@ -8,6 +8,15 @@ export interface InvokeMessage {
   requestId: string;
 }
 
+/**
+ * Parent → host: load the bundle (the init phase: module code, the handler export) without invoking
+ * it, so the twin's start fails for a bundle that cannot load. Answered like an invocation (null result).
+ */
+export interface LoadMessage {
+  type: 'load';
+  id: number;
+}
+
 /** The error shape Lambda reports for a failed invocation (errorType, errorMessage, stack lines). */
 export interface InvocationError {
   errorType: string;

@@ -5,7 +5,7 @@ import { startTwin } from './twin';
 /**
  * `npm run twin`: the synthesized dev stage with every function running from its bundle on local
  * AWS endpoints. Same configuration as `npm start`: PORT, SIM_PORT, ECI_API_KEY, ECI_DATA_DIR,
- * DATABASE_URL, TRENDYOL_WRITE_ENABLED, TRENDYOL_FORCE_WRITE_ALLOWED; ECI_TWIN_STAGE picks another stage.
+ * DATABASE_URL, TRENDYOL_WRITE_ENABLED, TRENDYOL_FORCE_WRITE_ALLOWED. Always the dev stage (see startTwin).
  */
 async function main() {
   const templateEnvOverrides: Record<string, string> = {};
@@ -14,7 +14,6 @@ async function main() {
     if (value !== undefined) templateEnvOverrides[key] = value;
   }
   const twin = await startTwin({
-    stage: process.env.ECI_TWIN_STAGE || 'dev',
     port: Number(process.env.PORT ?? 3000),
     simulatorPort: Number(process.env.SIM_PORT ?? 4010),
     dataDir: process.env.ECI_DATA_DIR || '.eci',

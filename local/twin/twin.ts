@@ -48,8 +48,6 @@ import {
 } from './template';
 
 export interface TwinOptions {
-  /** Stage whose stacks are synthesized. @default dev */
-  stage?: string;
   /** API port; 0 picks a free one. @default 3000 */
   port?: number;
   /** Simulator port; 0 picks a free one. @default 4010 */
@@ -97,6 +95,12 @@ export interface Twin {
     sql: string,
     parameters?: Record<string, string>,
   ): Promise<Array<Array<string | number | boolean | null>>>;
+  /**
+   * Fires a scheduled EventBridge rule now, exactly as its schedule would (same targets, same event),
+   * by logical id or a prefix of it (`CatalogSyncSchedule`). Resolves with each target's result;
+   * rejects with the target's {@link InvocationFailed}.
+   */
+  fireRule(rule: string): Promise<unknown[]>;
   /** Waits until no message is queued or in flight, no batch is being handled, no execution runs. */
   settle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -129,7 +133,9 @@ export function synthesizeTwinAssembly(stage: string, outdir: string): string {
  */
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const stage = options.stage ?? 'dev';
+  // Always the dev stage: it is the one stage whose base-URL rule admits the local simulator
+  // (prod refuses any origin but Trendyol's, so a prod twin could never create its demo connection).
+  const stage = 'dev';
   const dataDir = options.inMemory ? undefined : path.resolve(options.dataDir ?? '.eci');
   const twinDir = dataDir ? path.join(dataDir, 'twin') : undefined;
   const logDir = twinDir ? path.join(twinDir, 'logs') : undefined;
@@ -384,6 +390,20 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       cleanups.push(() => pool.stop());
     }
 
+    // 4b. Every function's bundle loads (Lambda's init phase) before the twin says it runs them: a
+    // bundle that throws on import fails the start here, not at its first schedule an hour later.
+    await Promise.all(
+      [...functions.values()].map((pool) =>
+        pool.load().catch((error: unknown) => {
+          throw new Error(
+            `function ${pool.spec.logicalId} (${pool.spec.name}) failed to load its bundle: ${
+              error instanceof InvocationFailed ? error.message : String(error)
+            }\n${pool.recentOutput().join('\n')}`,
+          );
+        }),
+      ),
+    );
+
     // 5. Deploy-time triggers (the migration) before anything else may run.
     for (const [id, trigger] of resolver.resourcesOfType('Custom::Trigger')) {
       const handlerArn = resolver.resolve(trigger.Properties?.HandlerArn);
@@ -424,10 +444,15 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const schedules = startSchedules(resolver, { invoke, onError: reportError('schedule') });
     cleanups.push(() => schedules.stop());
 
+    // The function the gateway last invoked: when start-up's own API calls fail, its log says why.
+    let lastApiFunctionArn = '';
     const gateway = await startTwinGateway(resolver, {
       port: options.port ?? 3000,
       apiKey,
-      invoke,
+      invoke: (functionArn, event) => {
+        lastApiFunctionArn = functionArn;
+        return invoke(functionArn, event);
+      },
       onError: reportError('api'),
     });
     cleanups.push(() => gateway.close());
@@ -440,7 +465,19 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         ...(body !== undefined && { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${text}`);
+      if (!response.ok) {
+        const pool = byArn.get(lastApiFunctionArn.replace(/:(\d+|\$LATEST)$/, ''));
+        const logFile = pool && logDir ? path.join(logDir, `${pool.spec.name}.log`) : undefined;
+        throw new Error(
+          [
+            `${method} ${route} answered ${response.status}: ${text}`,
+            ...(pool
+              ? [`${pool.spec.logicalId} logged (last lines):`, ...pool.recentOutput().slice(-10)]
+              : []),
+            ...(logFile ? [`full log: ${logFile}`] : []),
+          ].join('\n'),
+        );
+      }
       return JSON.parse(text);
     };
     const query = async (sql: string, parameters: Record<string, string> = {}) => {
@@ -514,6 +551,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       executions: stepFunctions.executions,
       query,
       resumed,
+      fireRule: (rule) => schedules.fire(rule),
       settle: async (timeoutMs = 60_000) => {
         const deadline = Date.now() + timeoutMs;
         for (;;) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,8 @@ beforeAll(async () => {
     assemblyDir,
     simulatorProcessingDelayMs: 0,
     waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
+    // The schedules have no forceWrite: the catalog sync reaches the simulator only with writes on.
+    templateEnvOverrides: { TRENDYOL_WRITE_ENABLED: 'true' },
     log: () => undefined,
   });
   api = apiClient(twin);
@@ -107,11 +109,105 @@ describe('the twin runs what AWS would run', () => {
     expect(await api.call('GET', '/health', { apiKey: null })).toEqual({ status: 200, body: { ok: true } });
     const noKey = await api.call('GET', '/v1/connections', { apiKey: null });
     expect(noKey.status).toBe(401);
-    expect(noKey.body).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    // Gateway answers in ECI's error shape, as the Api function (npm start) answers the same requests.
+    expect(noKey.body).toEqual({
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: 'Send your API key in the x-api-key header.', details: [] },
+    });
     expect((await api.call('GET', '/v1/connections', { apiKey: 'wrong' })).status).toBe(401);
-    expect((await api.call('GET', '/nope')).status).toBe(404);
+    expect(await api.call('GET', '/nope')).toEqual({
+      status: 404,
+      body: { ok: false, error: { code: 'ROUTE_NOT_FOUND', message: 'No route for /nope.', details: [] } },
+    });
+    // API Gateway passes a malformed percent-escape to the function, whose router answers the 400.
+    const malformed = await api.get('/v1/jobs/%E0%A4%A');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', details: [{ path: 'path.id' }] },
+    });
+    expect(JSON.stringify(malformed.body)).not.toMatch(/URIError/);
     const listed = await api.get<Array<{ id: string; name: string }>>('/v1/connections');
     expect(listed.body.map((c) => c.id)).toEqual([twin.demoConnectionId]);
+  });
+});
+
+describe('the EventBridge schedules, fired now', () => {
+  it('CatalogSyncSchedule runs CatalogSync from its bundle: a catalog row reaches the simulator', async () => {
+    const barcode = 'TWIN-SYNC-1';
+    const put = await api.call('PUT', '/v1/catalog/variants', {
+      body: {
+        connectionId: twin.demoConnectionId,
+        variants: [{ barcode, quantity: 7, salePrice: '149.90', listPrice: '199.90' }],
+      },
+    });
+    expect(put.status).toBe(200);
+    const catalogSync = [...twin.functions.values()].find((p) => p.spec.logicalId.startsWith('CatalogSync'));
+    const before = catalogSync?.invocations ?? 0;
+
+    await twin.fireRule('CatalogSyncSchedule');
+    await twin.settle();
+
+    expect(catalogSync?.invocations).toBe(before + 1);
+    const sent = twin.simulator.requests
+      .filter((r) => r.endpoint === 'update' && r.status === 200)
+      .flatMap((r) => (JSON.parse(r.body) as { items: Array<Record<string, unknown>> }).items)
+      .filter((item) => item.barcode === barcode);
+    expect(sent).toEqual([
+      expect.objectContaining({ barcode, quantity: 7, salePrice: 149.9, listPrice: 199.9 }),
+    ]);
+  });
+
+  it('ReleaseScheduledSchedule runs ReleaseScheduled from its bundle and the invocation succeeds', async () => {
+    const release = [...twin.functions.values()].find((p) => p.spec.logicalId.startsWith('ReleaseScheduled'));
+    const before = release?.invocations ?? 0;
+    await expect(twin.fireRule('ReleaseScheduledSchedule')).resolves.toHaveLength(1);
+    expect(release?.invocations).toBe(before + 1);
+  });
+});
+
+describe('a twin whose stage settings are invalid', () => {
+  it("fails its start with the function's own configuration error and its log path", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'eci-twin-badconfig-'));
+    try {
+      const failure = await startTwin({
+        port: 0,
+        simulatorPort: 0,
+        dataDir,
+        assemblyDir,
+        templateEnvOverrides: { TRENDYOL_WRITE_ENABLED: 'maybe' },
+        log: () => undefined,
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(Error);
+      const message = (failure as Error).message;
+      expect(message).toMatch(/Api: invalid configuration: TRENDYOL_WRITE_ENABLED must be true or false/);
+      expect(message).toContain(path.join(dataDir, 'twin', 'logs'));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a function whose bundle cannot load', () => {
+  it('fails the load ping the twin sends every function at start, with the bundle error', async () => {
+    const real = [...twin.functions.values()].find((p) => p.spec.logicalId.startsWith('CatalogSync'));
+    if (!real) throw new Error('no CatalogSync function in the twin');
+    const assetDir = mkdtempSync(path.join(tmpdir(), 'eci-twin-broken-'));
+    writeFileSync(path.join(assetDir, 'index.mjs'), "throw new Error('bundle broke at import');\n");
+    const broken = new LambdaFunctionPool(
+      { ...real.spec, assetDir },
+      { hostScript: path.join(assemblyDir, 'twin-function-host.mjs') },
+    );
+    try {
+      const failure = await broken.load().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(InvocationFailed);
+      expect((failure as InvocationFailed).message).toMatch(/bundle broke at import/);
+      // The real bundle loads.
+      await expect(real.load()).resolves.toBeUndefined();
+    } finally {
+      await broken.stop();
+      rmSync(assetDir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -172,8 +268,8 @@ describe('the seed scenario over HTTP against the twin', () => {
     });
 
     const rows = await twin.query(
-      'SELECT barcode, quantity, sale_price, list_price, batch_request_id FROM inventory_confirmed_state WHERE connection_id = :id',
-      { id: connectionId },
+      'SELECT barcode, quantity, sale_price, list_price, batch_request_id FROM inventory_confirmed_state WHERE connection_id = :id AND barcode = :barcode',
+      { id: connectionId, barcode: SEED_ITEM.barcode },
     );
     expect(
       rows.map(([barcode, quantity, sale, list, batchId]) => [

@@ -58,8 +58,65 @@ describe('the layer rule (biome noRestrictedImports on lambdas/domain and lambda
     expect(output.match(/lint\/style\/noRestrictedImports/g)?.length).toBe(4);
   });
 
+  it('rejects deep subpaths and the local emulators (no bypass through dist files or PGlite)', async () => {
+    const modules = [
+      '@aws-sdk/client-sqs/dist-cjs/index.js',
+      '@middy/core/index.js',
+      'dynalite',
+      'local-aws-sqs',
+      'aws-local-stepfunctions',
+      '@electric-sql/pglite',
+      'pg/lib/client',
+      'drizzle-orm/pg-core',
+    ];
+    const output = await lintPlanted(
+      'use-cases',
+      `${modules.map((m, i) => `import * as m${i} from '${m}';`).join('\n')}\nexport const all = [${modules
+        .map((_, i) => `m${i}`)
+        .join(', ')}];\n`,
+    );
+    for (const module of modules) expect(output).toContain(module);
+    expect(output.match(/lint\/style\/noRestrictedImports/g)?.length).toBe(modules.length);
+  });
+
+  it('applies to lambdas/ports too: a port cannot re-export the SDK for a use case', async () => {
+    const output = await lintPlanted(
+      'ports',
+      "export { SQSClient } from '@aws-sdk/client-sqs';\nexport type { Database } from '../adapters/postgres/database';\n",
+    );
+    expect(output.match(/lint\/style\/noRestrictedImports/g)?.length).toBe(2);
+    expect(output).toContain('Layer rule');
+  });
+
   it('lets an adapter import the SDK (the rule is scoped to the inner layers)', async () => {
     const output = await lintPlanted('adapters', SQS_IMPORT);
     expect(output).not.toContain('noRestrictedImports');
+  });
+});
+
+describe('env reads go through the contract (biome noProcessEnv on lambdas/, but for lambda-entry.ts)', () => {
+  it('rejects a handler that reads process.env by index or through an alias', async () => {
+    const output = await lintPlanted(
+      'handlers',
+      [
+        "import { ENV } from '../config/env-names';",
+        'export const table = process.env[ENV.DEDUP_TABLE_NAME];',
+        'const e = process.env;',
+        'export const url = e.PUSH_QUEUE_URL;',
+        '',
+      ].join('\n'),
+    );
+    expect(output.match(/lint\/style\/noProcessEnv/g)?.length).toBe(2);
+  });
+
+  it('rejects it in an adapter too, and allows only the composition entry that hands env to readConfig', async () => {
+    expect(await lintPlanted('adapters', 'export const region = process.env.AWS_REGION;\n')).toContain(
+      'lint/style/noProcessEnv',
+    );
+    const entry = path.join(PROJECT_ROOT, 'lambdas', 'composition', 'lambda-entry.ts');
+    const result = await run(BIOME, ['lint', entry], { cwd: PROJECT_ROOT }).catch(
+      (error: { stdout: string; stderr: string }) => error,
+    );
+    expect(`${result.stdout}\n${result.stderr}`).not.toContain('noProcessEnv');
   });
 });

@@ -399,9 +399,27 @@ export function defineStageSuite(stageName: string): void {
         ValidateRequestBody: true,
         ValidateRequestParameters: true,
       });
+      // ECI's error shape, with the Api function's codes and messages (the twin serves these bodies).
       t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: 'INVALID_API_KEY',
         StatusCode: '401',
+        ResponseTemplates: {
+          'application/json': JSON.stringify({
+            ok: false,
+            error: {
+              code: 'UNAUTHORIZED',
+              message: 'Send your API key in the x-api-key header.',
+              details: [],
+            },
+          }),
+        },
+      });
+      t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
+        StatusCode: '404',
+        ResponseTemplates: {
+          'application/json': Match.stringLikeRegexp('"code":"ROUTE_NOT_FOUND".*"details":\\[\\]'),
+        },
       });
       t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: 'REQUEST_TOO_LARGE',
