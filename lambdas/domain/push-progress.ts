@@ -96,6 +96,8 @@ export interface PushTotals {
     failed: number;
     scheduled: number;
     held: number;
+    /** Items of chunks that finished without reaching Trendyol (a dry run, writes off on the stage). */
+    notSent: number;
     pending: number;
   };
   /** True when no chunk can change any more. */
@@ -105,7 +107,7 @@ export interface PushTotals {
 /** Totals over a push's chunks; `held` items come from the caller (0 until catalog holds exist). */
 export function pushTotals(jobs: readonly ChunkFacts[], held = 0): PushTotals {
   const chunks = Object.fromEntries(CHUNK_STATES.map((s) => [s, 0])) as Record<ChunkState, number>;
-  const items = { total: 0, confirmed: 0, failed: 0, scheduled: 0, held, pending: 0 };
+  const items = { total: 0, confirmed: 0, failed: 0, scheduled: 0, held, notSent: 0, pending: 0 };
   let done = true;
   for (const job of jobs) {
     const state = chunkState(job);
@@ -115,8 +117,12 @@ export function pushTotals(jobs: readonly ChunkFacts[], held = 0): PushTotals {
     items.confirmed += outcome.confirmed;
     items.failed += outcome.failed;
     if (state === 'scheduled') items.scheduled += job.itemCount;
+    if (state === 'notSent') items.notSent += job.itemCount;
     if (!FINAL.has(state)) done = false;
   }
-  items.pending = Math.max(0, items.total - items.confirmed - items.failed - items.scheduled - items.held);
+  items.pending = Math.max(
+    0,
+    items.total - items.confirmed - items.failed - items.scheduled - items.held - items.notSent,
+  );
   return { chunks, items, done };
 }

@@ -48,6 +48,7 @@ export interface PushView {
     failed: number;
     scheduled: number;
     held: number;
+    notSent?: number;
     pending: number;
   };
   failedItems: Array<{ barcode: string; failureReasons: string[] }>;
@@ -81,6 +82,7 @@ function printSummary(out: Writable, views: PushView[]) {
   line(out, `  failed     ${sum((v) => v.items.failed)}`);
   line(out, `  held       ${sum((v) => v.items.held)}`);
   line(out, `  scheduled  ${sum((v) => v.items.scheduled)}`);
+  line(out, `  not sent   ${sum((v) => v.items.notSent ?? 0)}   (dry run, or writes off: see --force-write)`);
   line(out, `  pending    ${sum((v) => v.items.pending)}`);
   const failed = views.flatMap((v) => v.failedItems);
   if (failed.length > 0) {
@@ -134,7 +136,14 @@ async function push(
   clientOf: () => EciClient,
   io: CliIo,
   file: string,
-  options: { connection: string; dryRun?: boolean; force?: boolean; watch?: boolean; timeout: string },
+  options: {
+    connection: string;
+    dryRun?: boolean;
+    force?: boolean;
+    forceWrite?: boolean;
+    watch?: boolean;
+    timeout: string;
+  },
 ): Promise<number> {
   let items: CliItem[];
   try {
@@ -144,7 +153,13 @@ async function push(
     throw new CliFailure(`${file}: ${(error as Error).message}`, 2);
   }
   const client = clientOf();
-  const query = [options.dryRun && 'dryRun=1', options.force && 'force=1'].filter(Boolean).join('&');
+  const query = [
+    options.dryRun && 'dryRun=1',
+    options.force && 'force=1',
+    options.forceWrite && 'forceWrite=1',
+  ]
+    .filter(Boolean)
+    .join('&');
   const answers: PushAnswer[] = [];
   for (let start = 0; start < items.length; start += MAX_ITEMS_PER_PUSH) {
     const part = items.slice(start, start + MAX_ITEMS_PER_PUSH);
@@ -208,6 +223,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .requiredOption('--connection <id>', 'connection id')
     .option('--dry-run', 'go through every step without sending to Trendyol')
     .option('--force', 'send unchanged values too')
+    .option(
+      '--force-write',
+      'write to Trendyol on a stage whose writes are off (forceWrite=1, where allowed)',
+    )
     .option('--watch', 'follow the push to the end and print a summary')
     .option('--timeout <seconds>', 'give up watching after this long', '900')
     .action(async (file: string, options) => {
@@ -240,10 +259,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program
     .command('sync')
-    .description("start a catalog sync of a connection (Trendyol's values read back and compared)")
+    .description("sync a connection's catalog now: what differs from Trendyol's values is pushed")
     .argument('<connection>')
     .action(async (connection: string) => {
-      printJson(io, await client().post(`/v1/connections/${enc(connection)}/sync`, {}));
+      // The route takes no body (its only option, dryRun, is a query flag).
+      printJson(io, await client().post(`/v1/connections/${enc(connection)}/sync`, undefined));
     });
 
   program

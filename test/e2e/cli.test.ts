@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../local/cli/main';
-import { type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
+import { DEMO_SELLER, type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
 import { apiClient } from '../support/local-stack-client';
 
 let stack: LocalStack;
@@ -47,6 +47,8 @@ beforeAll(async () => {
     releaseIntervalMs: 3_600_000,
   });
   api = apiClient(stack);
+  // A product locked at Trendyol: its row fails in the batch result and the push exits 1.
+  stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'CLI-BAD', locked: true });
 });
 
 afterAll(async () => {
@@ -56,8 +58,7 @@ afterAll(async () => {
 describe('eci push --watch against the local stack', () => {
   it('pushes a 2,500-row CSV, follows it and prints a summary equal to GET /v1/pushes/:id', async () => {
     const rows = Array.from({ length: 2_500 }, (_, i) => `CLI-${i},${i % 50},${100 + (i % 7)}.50,200`);
-    // One barcode the simulator refuses (like Trendyol for a malformed barcode): the push exits 1.
-    rows.push('CLI+BAD,1,10,10');
+    rows.push('CLI-BAD,1,10,10');
     const file = join(dir, 'stock.csv');
     writeFileSync(file, `barcode,quantity,salePrice,listPrice\n${rows.join('\n')}\n`);
 
@@ -77,7 +78,7 @@ describe('eci push --watch against the local stack', () => {
     for (const key of ['confirmed', 'failed', 'held', 'scheduled', 'pending']) {
       expect(run.stdout).toMatch(new RegExp(`^  ${key} +${body.items[key]}$`, 'm'));
     }
-    expect(run.stdout).toContain('CLI+BAD: Barkod formatı geçersiz');
+    expect(run.stdout).toContain('CLI-BAD: Ürün kilitli olduğu için güncellenemez');
 
     const state = await eci('state', stack.demoConnectionId, 'CLI-7');
     expect(state.code).toBe(0);
@@ -106,6 +107,23 @@ describe('eci push --watch against the local stack', () => {
     const missing = await eci('status', 'no-such-connection');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/404 CONNECTION_NOT_FOUND/);
+  });
+
+  // Review finding: `eci sync` posted a body the route refuses (400 "takes no body").
+  it('sync pushes what the catalog changed', async () => {
+    const put = await api.call('PUT', '/v1/catalog/variants', {
+      body: { connectionId: stack.demoConnectionId, variants: [{ barcode: 'CLI-CAT-1', quantity: 6 }] },
+    });
+    expect(put.status).toBe(200);
+    const sync = await eci('sync', stack.demoConnectionId);
+    expect(sync.code).toBe(0);
+    // The catalog row, plus the value whose send failed earlier in this file (CLI-BAD), sent again.
+    expect(JSON.parse(sync.stdout)).toMatchObject({
+      ok: true,
+      catalogCount: 1,
+      retriedCount: 1,
+      changedCount: 2,
+    });
   });
 });
 

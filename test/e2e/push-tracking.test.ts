@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
+import { DEMO_SELLER, type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
 import { apiClient } from '../support/local-stack-client';
 
 let stack: LocalStack;
@@ -18,6 +18,9 @@ beforeAll(async () => {
   });
   api = apiClient(stack);
   connectionId = stack.demoConnectionId;
+  // A product locked at Trendyol: its item is refused in the batch result (ECI's alphabet refuses
+  // malformed barcodes before they are queued, so a lock is how a real per-item failure looks).
+  stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'BAD-1', locked: true });
   // Record the PollBatch function's metrics (the EMF sink stays underneath).
   const sink = stack.functions.PollBatch.metrics;
   stack.functions.PollBatch.metrics = {
@@ -62,8 +65,8 @@ async function waitDone(pushId: string): Promise<PushView> {
   throw new Error(`push ${pushId} did not finish`);
 }
 
-// 1,001 items make two chunks; "BAD+1" passes ECI's barcode alphabet but the simulator (like Trendyol
-// for a malformed barcode) refuses it with "Barkod formatı geçersiz".
+// 1,001 items make two chunks; "BAD-1" is locked at the simulator, which refuses it (as Trendyol does a
+// locked product) with "Ürün kilitli olduğu için güncellenemez".
 const items = [
   ...Array.from({ length: 1_000 }, (_, i) => ({
     barcode: `TRK-${String(i).padStart(4, '0')}`,
@@ -71,7 +74,7 @@ const items = [
     salePrice: 100,
     listPrice: 120,
   })),
-  { barcode: 'BAD+1', quantity: 1, salePrice: 10, listPrice: 10 },
+  { barcode: 'BAD-1', quantity: 1, salePrice: 10, listPrice: 10 },
 ];
 
 describe('push tracking and lists', () => {
@@ -95,7 +98,10 @@ describe('push tracking and lists', () => {
       pending: 0,
     });
     expect(view.failedItems).toEqual([
-      expect.objectContaining({ barcode: 'BAD+1', failureReasons: ['Barkod formatı geçersiz'] }),
+      expect.objectContaining({
+        barcode: 'BAD-1',
+        failureReasons: ['Ürün kilitli olduğu için güncellenemez'],
+      }),
     ]);
   });
 
@@ -111,9 +117,9 @@ describe('push tracking and lists', () => {
     }>(`/v1/inventory/state?connectionId=${connectionId}&state=failed`);
     expect(status).toBe(200);
     expect(body.state).toBe('failed');
-    expect(body.items.map((i) => i.barcode)).toEqual(['BAD+1']);
+    expect(body.items.map((i) => i.barcode)).toEqual(['BAD-1']);
     expect(body.items[0]?.inFlight.status).toBe('failed');
-    expect(body.items[0]?.history[0]?.failureReasons).toEqual(['Barkod formatı geçersiz']);
+    expect(body.items[0]?.history[0]?.failureReasons).toEqual(['Ürün kilitli olduğu için güncellenemez']);
     expect(body.nextAfter).toBeUndefined();
     const none = await api.get<{ items: unknown[] }>(
       `/v1/inventory/state?connectionId=${connectionId}&state=scheduled`,
@@ -121,7 +127,7 @@ describe('push tracking and lists', () => {
     expect(none.body.items).toEqual([]);
     expect((await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=broken`)).status).toBe(400);
     expect(
-      (await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=failed&barcode=BAD%2B1`)).status,
+      (await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=failed&barcode=BAD-1`)).status,
     ).toBe(400);
   });
 
@@ -214,11 +220,11 @@ describe('push tracking and lists', () => {
     expect(rest.body.nextCursor).toBeNull();
 
     const failed = await api.get<{ items: Array<{ event: string; failureReasons: string[] | null }> }>(
-      `/v1/inventory/timeline?connectionId=${connectionId}&barcode=BAD%2B1`,
+      `/v1/inventory/timeline?connectionId=${connectionId}&barcode=BAD-1`,
     );
     expect(failed.body.items.at(-1)).toMatchObject({
       event: 'failed',
-      failureReasons: ['Barkod formatı geçersiz'],
+      failureReasons: ['Ürün kilitli olduğu için güncellenemez'],
     });
   });
 

@@ -54,9 +54,26 @@ describe('pushTotals', () => {
       job({ status: 'scheduled', batchRequestId: null, itemCount: 5 }),
     ]);
     expect(totals.chunks).toMatchObject({ confirmed: 1, partial: 1, scheduled: 1, queued: 0 });
-    expect(totals.items).toEqual({ total: 25, confirmed: 18, failed: 2, scheduled: 5, held: 0, pending: 0 });
+    expect(totals.items).toEqual({
+      total: 25,
+      confirmed: 18,
+      failed: 2,
+      scheduled: 5,
+      held: 0,
+      notSent: 0,
+      pending: 0,
+    });
     expect(totals.done).toBe(false);
     expect(pushTotals([job({ summary: settled(10, 0) }), job({ batchRequestId: null })]).done).toBe(true);
     expect(pushTotals([job({})]).items.pending).toBe(10);
+  });
+});
+
+describe('items that never reach Trendyol', () => {
+  // Review finding: a push on a write-disabled stage was summarised as 10,000 "pending" for ever.
+  it('are counted as notSent, not pending', () => {
+    const totals = pushTotals([{ status: 'success', itemCount: 1000, batchRequestId: null, summary: null }]);
+    expect(totals.done).toBe(true);
+    expect(totals.items).toMatchObject({ total: 1000, notSent: 1000, pending: 0 });
   });
 });
