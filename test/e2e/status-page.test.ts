@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileConnection } from '../../lambdas/use-cases/reconcile-drift';
 import { DEMO_SELLER, type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
 import { apiClient } from '../support/local-stack-client';
 
@@ -95,6 +96,23 @@ describe.skipIf(!hasChromium)('status page in headless Chromium', () => {
     const events = await page.locator('#timeline tr td:nth-child(2)').allTextContents();
     expect(events).toEqual(['pushed', 'sent', 'confirmed']);
     expect(await page.textContent('#timeline')).toContain('qty 4, sale 99.9, list 120');
+
+    // Held and drifted items: a 99 % price drop is held by the price guard; a price changed behind
+    // ECI's back at Trendyol is found by the reconciliation read-back.
+    const api = apiClient(stack);
+    const held = await api.push(stack.demoConnectionId, [
+      { barcode: 'PAGE-1', salePrice: 0.99, listPrice: 120 },
+    ]);
+    expect(held.body.heldCount).toBe(1);
+    stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'PAGE-1', salePrice: 50 });
+    const connection = await stack.container.connections.get(stack.demoConnectionId);
+    if (!connection) throw new Error('the demo connection is gone');
+    expect((await reconcileConnection(stack.functions.CatalogSync, connection)).priceDriftCount).toBe(1);
+    await page.click('#refresh');
+    await expect.poll(() => page.textContent('#held')).toContain('PRICE_JUMP');
+    expect(await page.textContent('#held')).toContain('PAGE-1');
+    await expect.poll(() => page.textContent('#drifted')).toContain('PAGE-1');
+    expect(await page.textContent('#drifted')).toContain('sale 50');
 
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

@@ -82,6 +82,10 @@ const SCRIPT = `
       const last = (i.history || []).find((h) => h.event === 'failed');
       return row([i.barcode, value(i.inFlight), last ? (last.failureReasons || []).join('; ') : '', last ? last.at : '']);
     }), 'No barcode is failing.', 4);
+    const held = await api('v1/inventory/held?connectionId=' + encodeURIComponent(id) + '&limit=100');
+    fill($('held'), held.items.map((h) => row([h.barcode, h.reason, value(h), h.referenceSalePrice, h.message, h.heldAt])), 'No price is held.', 6);
+    const drift = await api('v1/inventory/drift?connectionId=' + encodeURIComponent(id) + '&limit=100');
+    fill($('drifted'), drift.items.map((d) => row([d.barcode, d.kind, value(d.confirmed), value(d.live), d.action, d.detectedAt])), 'No drift found.', 6);
   }
 
   async function showPush(pushId) {
@@ -103,7 +107,8 @@ const SCRIPT = `
     start();
   });
   $('logout').addEventListener('click', () => { sessionStorage.removeItem(KEY); connectionId = null; showLogin(''); });
-  $('refresh').addEventListener('click', () => { $('error').textContent = ''; loadConnections().catch(showError); });
+  // Refresh reloads the selected connection's pushes, failed, held and drifted items too.
+  $('refresh').addEventListener('click', () => { $('error').textContent = ''; loadConnections().then(() => connectionId && selectConnection(connectionId)).catch(showError); });
   $('timeline-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     $('error').textContent = '';
@@ -139,6 +144,10 @@ const BODY = `
   <table><thead><tr><th>failed barcode</th><th>Trendyol's reasons</th><th>job</th></tr></thead><tbody id="failed"></tbody></table>
   <h2>Barcodes whose latest value failed</h2>
   <table><thead><tr><th>barcode</th><th>value</th><th>reasons</th><th>at</th></tr></thead><tbody id="failed-barcodes"></tbody></table>
+  <h2>Prices held back (approve with POST /v1/inventory/held/approve or eci held approve)</h2>
+  <table><thead><tr><th>barcode</th><th>reason</th><th>held value</th><th>confirmed salePrice</th><th>why</th><th>at</th></tr></thead><tbody id="held"></tbody></table>
+  <h2>Drift: Trendyol's live value differs from what it confirmed</h2>
+  <table><thead><tr><th>barcode</th><th>kind</th><th>confirmed</th><th>live</th><th>action</th><th>found</th></tr></thead><tbody id="drifted"></tbody></table>
   <h2>Barcode timeline</h2>
   <form id="timeline-form"><label>barcode <input id="barcode" required></label> <button type="submit">Show</button></form>
   <table><thead><tr><th>at</th><th>event</th><th>old</th><th>new</th><th>batch</th><th>reasons</th></tr></thead><tbody id="timeline"></tbody></table>
