@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { pushItemSchema, toIssues } from '../../lambdas/domain/push-request';
 
 /** One item as the push route takes it (prices in TRY; the API converts them to kuruş). */
 export interface CliItem {
@@ -50,7 +51,20 @@ function rowToItem(row: Record<string, string>, line: number): CliItem {
   if (item.quantity === undefined && item.salePrice === undefined && item.listPrice === undefined) {
     throw new InputFileError(`barcode ${barcode} has no quantity, salePrice or listPrice`, line);
   }
+  checkItem(item, line);
   return item;
+}
+
+/**
+ * The API's own item rules (barcode alphabet, quantity bounds, listPrice ≥ salePrice…), applied to every
+ * row before anything is sent, so a bad row is named by its line and a file over 50,000 rows is never
+ * half pushed. `where` is the CSV line, or the JSON item's 0-based index.
+ */
+function checkItem(item: unknown, line: number | undefined, where = ''): void {
+  const parsed = pushItemSchema.safeParse(item);
+  if (parsed.success) return;
+  const [first] = toIssues(parsed.error);
+  throw new InputFileError(`${where}${first?.path ?? 'item'} ${first?.message ?? 'is invalid'}`, line);
 }
 
 /**
@@ -100,6 +114,7 @@ export function parseJsonItems(text: string): CliItem[] {
   if (!Array.isArray(items) || items.length === 0) {
     throw new InputFileError('expected a non-empty array of items or {"items":[…]}');
   }
+  for (const [index, item] of items.entries()) checkItem(item, undefined, `items.${index}.`);
   return items as CliItem[];
 }
 

@@ -23,6 +23,11 @@ describe('eci push: reading CSV', () => {
     [`${HEADER}\nA,1,1\n`, 'line 2:'],
     ['barcode,qty\nA,1\n', 'line 1: the header must be barcode,quantity,salePrice,listPrice'],
     [`${HEADER}\n`, 'has a header but no rows'],
+    // The API's own item rules, before anything is sent (review: these were 0-based item indexes
+    // from the server, and a file over 50,000 rows was half pushed before one was found).
+    [`${HEADER}\nA,1,1,1\nB,25000,1,1\n`, 'line 3: quantity must be at most 20000'],
+    [`${HEADER}\nA+B,1,1,1\n`, 'line 2: barcode must not contain "+"'],
+    [`${HEADER}\nA,1,10,5\n`, 'line 2: listPrice'],
   ])('refuses %j with the line', (text, message) => {
     expect(() => parseCsvItems(text)).toThrow(message);
   });
