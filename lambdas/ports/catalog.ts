@@ -66,6 +66,13 @@ export interface CatalogRepository {
 
   /** Stores held/deferred prices (replacing the barcode's previous hold) and a history entry each. */
   saveHolds(connectionId: string, holds: readonly HeldValue[], pushId: string, now: Date): Promise<void>;
+  /** Records in each barcode's history that its held price was approved (`approved`, job id = the push). */
+  recordApprovals(
+    connectionId: string,
+    items: readonly InventoryItem[],
+    pushId: string,
+    now: Date,
+  ): Promise<void>;
   /** Forgets holds of these barcodes (a newer value was sent or is unchanged). Returns how many. */
   clearHolds(connectionId: string, barcodes: readonly string[]): Promise<number>;
   countHolds(connectionId: string): Promise<number>;
@@ -86,7 +93,11 @@ export interface CatalogRepository {
   /** Where the reconciliation stopped last time (null = start over). */
   getReconcileCursor(connectionId: string): Promise<string | null>;
   setReconcileCursor(connectionId: string, after: string | null, now: Date): Promise<void>;
-  /** Replaces the drift rows of the barcodes checked: `found` are stored, the rest of `checked` cleared. */
+  /**
+   * Replaces the drift rows of the barcodes checked: `found` are stored, the rest of `checked` cleared.
+   * A drift that is new, or whose live value changed since it was last seen, also gets a `drift` entry
+   * in the barcode's history (live values, with the kind and action as its reason).
+   */
   saveDrift(connectionId: string, checked: readonly string[], found: readonly DriftRecord[]): Promise<void>;
   listDrift(connectionId: string, after: string | null, limit: number): Promise<DriftRecord[]>;
   /** Open drift of a connection, for its status. */

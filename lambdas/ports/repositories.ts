@@ -238,8 +238,21 @@ export interface InFlightValue {
   acceptedAt: string;
 }
 
-/** `held` (price guard) and `deferred` (per-barcode price budget) record a price kept back by a guard. */
-export type HistoryEvent = 'pushed' | 'sent' | 'confirmed' | 'failed' | 'superseded' | 'held' | 'deferred';
+/**
+ * `held` (price guard) and `deferred` (per-barcode price budget) record a price kept back by a guard;
+ * `approved` a held price an operator released; `drift` a live value at Trendyol that differs from the
+ * one it confirmed (the entry carries the live value; its job id is `drift:<detected at>`).
+ */
+export type HistoryEvent =
+  | 'pushed'
+  | 'sent'
+  | 'confirmed'
+  | 'failed'
+  | 'superseded'
+  | 'held'
+  | 'deferred'
+  | 'approved'
+  | 'drift';
 
 export interface HistoryEntry {
   barcode: string;

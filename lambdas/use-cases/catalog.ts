@@ -163,6 +163,8 @@ export async function approveHeld(deps: PushDeps, input: { connectionId: string;
     { dryRun: false, force: false, forceWrite: false },
     { skipPriceGuard: true },
   );
+  // The barcode's timeline says an operator released the held price (and in which push it went).
+  await deps.catalog.recordApprovals(connection.id, items, result.body.pushId, deps.clock.now());
   return { httpStatus: result.httpStatus, body: { ...result.body, approvedCount: items.length, notHeld } };
 }
 

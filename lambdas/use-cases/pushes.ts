@@ -169,7 +169,8 @@ export async function getTimeline(
     };
   };
   const track = (entry: TimelineEntry) => {
-    const kind = entry.event === 'confirmed' ? 'confirmed' : 'pushed';
+    // A drift entry carries the live value and replaces, at Trendyol, the one it had confirmed.
+    const kind = entry.event === 'confirmed' || entry.event === 'drift' ? 'confirmed' : 'pushed';
     const old = lastOf[kind] ?? null;
     const value = merge(lastOf[kind], entry);
     if (entry.event === 'pushed' || entry.event === 'confirmed') lastOf[entry.event] = value;
@@ -185,7 +186,7 @@ export async function getTimeline(
       at: entry.at,
       jobId: entry.jobId,
       batchRequestId: entry.batchRequestId,
-      old: entry.event === 'pushed' || entry.event === 'confirmed' ? old : null,
+      old: entry.event === 'pushed' || entry.event === 'confirmed' || entry.event === 'drift' ? old : null,
       new: value,
       changed: (Object.keys(own) as Array<keyof Value>).filter((k) => own[k] !== null),
       failureReasons: entry.failureReasons,

@@ -227,6 +227,15 @@ describe('guards', () => {
       `/v1/inventory/held?connectionId=${connectionId}`,
     );
     expect(left.body.items.map((i) => i.barcode)).toEqual(['GUARD-2']);
+    // The barcode's timeline tells the whole story: held, approved, then sent and confirmed.
+    const story = await api.get<{ items: Array<{ event: string }> }>(
+      `/v1/inventory/timeline?connectionId=${connectionId}&barcode=GUARD-1`,
+    );
+    const events = story.body.items.map((e) => e.event);
+    expect(events.slice(events.indexOf('held'))).toEqual(
+      expect.arrayContaining(['held', 'approved', 'pushed', 'sent', 'confirmed']),
+    );
+    expect(events.indexOf('approved')).toBeGreaterThan(events.indexOf('held'));
 
     // A push with force=1 releases the other one.
     const forced = await api.push(
@@ -483,6 +492,14 @@ describe('drift reconciliation', () => {
     });
     const status = await api.get(`/v1/connections/${connection.id}/status`);
     expect(status.body).toMatchObject({ state: { drift: { count: 2, price: 1, stock: 1 } } });
+    // The timeline shows the drift: the value Trendyol confirmed (old) and the one it holds (new).
+    const story = await api.get<{ items: Array<{ event: string; old: unknown; new: unknown }> }>(
+      `/v1/inventory/timeline?connectionId=${connection.id}&barcode=DRIFT-1`,
+    );
+    expect(story.body.items.find((e) => e.event === 'drift')).toMatchObject({
+      old: { salePrice: 100 },
+      new: { salePrice: 80 },
+    });
 
     await stack.settle();
     expect(stack.simulator.liveValue(DEMO_SELLER.sellerId, 'DRIFT-1')).toMatchObject({ salePrice: 100 });

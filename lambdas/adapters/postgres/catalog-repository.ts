@@ -236,6 +236,29 @@ export class PostgresCatalogRepository implements CatalogRepository {
     }
   }
 
+  async recordApprovals(
+    connectionId: string,
+    items: readonly InventoryItem[],
+    pushId: string,
+    now: Date,
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const json = JSON.stringify(
+      items.map((i) => ({
+        barcode: i.barcode,
+        sale_price: decimalOrNull(i.salePrice ?? null),
+        list_price: decimalOrNull(i.listPrice ?? null),
+      })),
+    );
+    await this.db.execute(sql`
+      INSERT INTO inventory_item_history
+        (connection_id, barcode, event, job_id, quantity, sale_price, list_price, failure_reasons, at)
+      SELECT ${connectionId}::text, barcode, 'approved', ${pushId}::text, NULL, sale_price, list_price, NULL,
+             ${now.toISOString()}::timestamptz
+      FROM jsonb_to_recordset(${json}::jsonb) AS x(barcode text, sale_price numeric, list_price numeric)
+      ON CONFLICT DO NOTHING`);
+  }
+
   async clearHolds(connectionId: string, barcodes: readonly string[]): Promise<number> {
     let cleared = 0;
     for (const batch of chunked([...new Set(barcodes)], LIST_BATCH_SIZE)) {
@@ -340,6 +363,24 @@ export class PostgresCatalogRepository implements CatalogRepository {
         detected_at: d.detectedAt,
       })),
     );
+    // History first, while inventory_drift still holds what the previous pass saw: only a new drift,
+    // or one whose live value moved, becomes a timeline entry (not every hourly pass).
+    await this.db.execute(sql`
+      INSERT INTO inventory_item_history
+        (connection_id, barcode, event, job_id, quantity, sale_price, list_price, failure_reasons, at)
+      SELECT ${connectionId}::text, x.barcode, 'drift', 'drift:' || x.detected_at, x.live_quantity,
+             x.live_sale_price, x.live_list_price,
+             jsonb_build_array(x.kind || ' drift: Trendyol holds another value than it confirmed (' || x.action || ')'),
+             x.detected_at::timestamptz
+      FROM jsonb_to_recordset(${json}::jsonb) AS x(barcode text, kind text, live_quantity integer,
+        live_sale_price numeric, live_list_price numeric, action text, detected_at text)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM inventory_drift d
+        WHERE d.connection_id = ${connectionId}::text AND d.barcode = x.barcode
+          AND d.live_quantity IS NOT DISTINCT FROM x.live_quantity
+          AND d.live_sale_price IS NOT DISTINCT FROM x.live_sale_price
+          AND d.live_list_price IS NOT DISTINCT FROM x.live_list_price)
+      ON CONFLICT DO NOTHING`);
     await this.db.execute(sql`
       INSERT INTO inventory_drift (connection_id, barcode, kind, confirmed_quantity, confirmed_sale_price,
         confirmed_list_price, live_quantity, live_sale_price, live_list_price, action, detected_at)

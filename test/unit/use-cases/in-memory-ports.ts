@@ -646,6 +646,9 @@ export class MemoryCatalog implements CatalogRepository {
       });
     }
   }
+  async recordApprovals(_connectionId: string, items: readonly InventoryItem[], pushId: string, _now: Date) {
+    for (const i of items) this.store.history.push({ barcode: i.barcode, event: 'approved', jobId: pushId });
+  }
   async clearHolds(connectionId: string, barcodes: readonly string[]) {
     let n = 0;
     for (const b of barcodes) if (this.holds.delete(this.key(connectionId, b))) n += 1;
