@@ -1,3 +1,4 @@
+import type { JobConfirmation } from '../domain/job-confirmation';
 import type { HistoryEntry, Job } from './repositories';
 
 /** A job without its payload (body and items), as the lists return it. */
@@ -47,9 +48,13 @@ export interface PushReadRepository {
   failedItemsOfPush(pushId: string, limit: number): Promise<FailedItem[]>;
   /** A connection's pushes, newest first; `beforeSeq` continues after a page. */
   listPushes(connectionId: string, beforeSeq: number | null, limit: number): Promise<PushHeader[]>;
-  /** Jobs of a connection (optionally with one status), newest first; `beforeSeq` continues after a page. */
+  /**
+   * Jobs of a connection (optionally with one status and/or one confirmation; `pending` matches jobs
+   * whose confirmation column is `pending`: accepted by Trendyol, not yet settled), newest first;
+   * `beforeSeq` continues after a page.
+   */
   listJobs(
-    filter: { connectionId: string; status?: Job['status'] },
+    filter: { connectionId: string; status?: Job['status']; confirmation?: JobConfirmation },
     beforeSeq: number | null,
     limit: number,
   ): Promise<JobHeader[]>;

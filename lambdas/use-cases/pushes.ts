@@ -1,5 +1,6 @@
 import { normalizeBarcode } from '../domain/barcode';
 import { freshnessOf } from '../domain/freshness';
+import type { JobConfirmation } from '../domain/job-confirmation';
 import { centsToJsonNumber } from '../domain/money';
 import { chunkItemOutcome, chunkState, pushTotals } from '../domain/push-progress';
 import type { Clock } from '../ports/clock';
@@ -115,15 +116,24 @@ export async function listPushes(
   return { items, nextCursor: result.nextCursor };
 }
 
-/** GET /v1/jobs?connectionId=…&status=… — jobs newest first. */
+/**
+ * GET /v1/jobs?connectionId=…&status=…&confirmation=… — jobs newest first. `confirmation=pending` lists
+ * chunks Trendyol accepted whose result is not settled yet; jobs never sent have no confirmation.
+ */
 export async function listJobs(
   deps: ReadDeps,
-  query: { connectionId: string; status?: Job['status']; limit?: number; cursor?: string },
+  query: {
+    connectionId: string;
+    status?: Job['status'];
+    confirmation?: JobConfirmation;
+    limit?: number;
+    cursor?: string;
+  },
 ) {
   await requireConnection(deps, query.connectionId);
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const rows = await deps.pushReads.listJobs(
-    { connectionId: query.connectionId, status: query.status },
+    { connectionId: query.connectionId, status: query.status, confirmation: query.confirmation },
     cursorOf(query.cursor),
     limit + 1,
   );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
+import { DEMO_SELLER, type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
 import { apiClient } from '../support/local-stack-client';
 
 let stack: LocalStack;
@@ -18,6 +18,7 @@ beforeAll(async () => {
   });
   api = apiClient(stack);
   connectionId = stack.demoConnectionId;
+  stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'LOCKED-1', locked: true });
   // Record the PollBatch function's metrics (the EMF sink stays underneath).
   const sink = stack.functions.PollBatch.metrics;
   stack.functions.PollBatch.metrics = {
@@ -62,8 +63,8 @@ async function waitDone(pushId: string): Promise<PushView> {
   throw new Error(`push ${pushId} did not finish`);
 }
 
-// 1,001 items make two chunks; "BAD+1" passes ECI's barcode alphabet but the simulator (like Trendyol
-// for a malformed barcode) refuses it with "Barkod formatı geçersiz".
+// 1,001 items make two chunks; "LOCKED-1" is valid for ECI but locked on the simulator's seller, which
+// (like Trendyol for a locked product) refuses it with "Ürün kilitli olduğu için güncellenemez".
 const items = [
   ...Array.from({ length: 1_000 }, (_, i) => ({
     barcode: `TRK-${String(i).padStart(4, '0')}`,
@@ -71,7 +72,7 @@ const items = [
     salePrice: 100,
     listPrice: 120,
   })),
-  { barcode: 'BAD+1', quantity: 1, salePrice: 10, listPrice: 10 },
+  { barcode: 'LOCKED-1', quantity: 1, salePrice: 10, listPrice: 10 },
 ];
 
 describe('push tracking and lists', () => {
@@ -95,7 +96,7 @@ describe('push tracking and lists', () => {
       pending: 0,
     });
     expect(view.failedItems).toEqual([
-      expect.objectContaining({ barcode: 'BAD+1', failureReasons: ['Barkod formatı geçersiz'] }),
+      expect.objectContaining({ barcode: 'LOCKED-1', failureReasons: ['Ürün kilitli olduğu için güncellenemez'] }),
     ]);
   });
 
@@ -111,9 +112,9 @@ describe('push tracking and lists', () => {
     }>(`/v1/inventory/state?connectionId=${connectionId}&state=failed`);
     expect(status).toBe(200);
     expect(body.state).toBe('failed');
-    expect(body.items.map((i) => i.barcode)).toEqual(['BAD+1']);
+    expect(body.items.map((i) => i.barcode)).toEqual(['LOCKED-1']);
     expect(body.items[0]?.inFlight.status).toBe('failed');
-    expect(body.items[0]?.history[0]?.failureReasons).toEqual(['Barkod formatı geçersiz']);
+    expect(body.items[0]?.history[0]?.failureReasons).toEqual(['Ürün kilitli olduğu için güncellenemez']);
     expect(body.nextAfter).toBeUndefined();
     const none = await api.get<{ items: unknown[] }>(
       `/v1/inventory/state?connectionId=${connectionId}&state=scheduled`,
@@ -121,7 +122,7 @@ describe('push tracking and lists', () => {
     expect(none.body.items).toEqual([]);
     expect((await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=broken`)).status).toBe(400);
     expect(
-      (await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=failed&barcode=BAD%2B1`)).status,
+      (await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=failed&barcode=LOCKED-1`)).status,
     ).toBe(400);
   });
 
@@ -160,7 +161,7 @@ describe('push tracking and lists', () => {
     expect(page2.body.items.map((p) => p.pushId)).toEqual([pushId]);
   });
 
-  it('GET /v1/jobs pages with limit/cursor, filters by status, and refuses unknown filters', async () => {
+  it('GET /v1/jobs pages with limit/cursor, filters by status and confirmation, and refuses unknown filters', async () => {
     const all = await api.get<{ items: Array<{ jobId: string; pushId: string }>; nextCursor: string | null }>(
       `/v1/jobs?connectionId=${connectionId}&status=success&limit=2`,
     );
@@ -178,6 +179,25 @@ describe('push tracking and lists', () => {
       items: [],
       nextCursor: null,
     });
+    // The confirmation filter: the first push's chunk with the refused barcode is the one partial job.
+    const partial = await api.get<{ items: Array<{ jobId: string; pushId: string; state: string }> }>(
+      `/v1/jobs?connectionId=${connectionId}&confirmation=partial`,
+    );
+    expect(partial.status).toBe(200);
+    expect(partial.body.items).toEqual([expect.objectContaining({ pushId, state: 'partial' })]);
+    const confirmed = await api.get<{ items: Array<{ jobId: string; state: string }> }>(
+      `/v1/jobs?connectionId=${connectionId}&status=success&confirmation=confirmed`,
+    );
+    expect(confirmed.body.items.map((j) => j.state)).toEqual(['confirmed', 'confirmed']);
+    expect(new Set([...confirmed.body.items, ...partial.body.items].map((j) => j.jobId))).toEqual(
+      new Set(seen),
+    );
+    // Every sent chunk has settled, so none is still pending.
+    expect((await api.get(`/v1/jobs?connectionId=${connectionId}&confirmation=pending`)).body).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    expect((await api.get(`/v1/jobs?connectionId=${connectionId}&confirmation=settled`)).status).toBe(400);
     const unknown = await api.get(`/v1/jobs?connectionId=${connectionId}&state=failed`);
     expect(unknown.status).toBe(400);
     const badStatus = await api.get(`/v1/jobs?connectionId=${connectionId}&status=done`);
@@ -214,11 +234,11 @@ describe('push tracking and lists', () => {
     expect(rest.body.nextCursor).toBeNull();
 
     const failed = await api.get<{ items: Array<{ event: string; failureReasons: string[] | null }> }>(
-      `/v1/inventory/timeline?connectionId=${connectionId}&barcode=BAD%2B1`,
+      `/v1/inventory/timeline?connectionId=${connectionId}&barcode=LOCKED-1`,
     );
     expect(failed.body.items.at(-1)).toMatchObject({
       event: 'failed',
-      failureReasons: ['Barkod formatı geçersiz'],
+      failureReasons: ['Ürün kilitli olduğu için güncellenemez'],
     });
   });
 

@@ -1,4 +1,5 @@
 import { and, desc, eq, getTableColumns, lt, type SQL, sql } from 'drizzle-orm';
+import type { JobConfirmation } from '../../domain/job-confirmation';
 import type {
   FailedItem,
   InventoryStateFilter,
@@ -116,7 +117,7 @@ export class PostgresPushReadRepository implements PushReadRepository {
   }
 
   async listJobs(
-    filter: { connectionId: string; status?: JobHeader['status'] },
+    filter: { connectionId: string; status?: JobHeader['status']; confirmation?: JobConfirmation },
     beforeSeq: number | null,
     limit: number,
   ): Promise<JobHeader[]> {
@@ -127,6 +128,7 @@ export class PostgresPushReadRepository implements PushReadRepository {
         and(
           eq(jobs.connectionId, filter.connectionId),
           filter.status ? eq(jobs.status, filter.status) : undefined,
+          filter.confirmation ? eq(jobs.confirmation, filter.confirmation) : undefined,
           beforeSeq === null ? undefined : lt(jobs.seq, beforeSeq),
         ),
       )

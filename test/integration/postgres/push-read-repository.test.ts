@@ -65,6 +65,11 @@ for (const driver of [undefined, 'data-api'] as Array<TestDriver | undefined>) {
         },
         at(7_000),
       );
+      await jobs.recordSettlement(
+        'a1',
+        { confirmation: 'partial', counts: { confirmed: 1, failed: 1, unresolved: 0 }, summary: {} },
+        at(7_000),
+      );
     });
     afterAll(async () => {
       await testDb?.close();
@@ -101,7 +106,7 @@ for (const driver of [undefined, 'data-api'] as Array<TestDriver | undefined>) {
       ]);
     });
 
-    it('lists jobs newest first, by status, after a seq', async () => {
+    it('lists jobs newest first, by status and confirmation, after a seq', async () => {
       expect((await reads.listJobs({ connectionId: 'conn-1' }, null, 10)).map((j) => j.id)).toEqual([
         'b0',
         'a1',
@@ -110,6 +115,13 @@ for (const driver of [undefined, 'data-api'] as Array<TestDriver | undefined>) {
       expect(
         (await reads.listJobs({ connectionId: 'conn-1', status: 'scheduled' }, null, 10)).map((j) => j.id),
       ).toEqual(['b0']);
+      // Confirmation: a0 was accepted and not settled (pending), a1 settled partial, b0 never sent (null).
+      const byConfirmation = async (confirmation: 'pending' | 'partial' | 'confirmed', status?: 'success') =>
+        (await reads.listJobs({ connectionId: 'conn-1', confirmation, status }, null, 10)).map((j) => j.id);
+      expect(await byConfirmation('pending')).toEqual(['a0']);
+      expect(await byConfirmation('partial')).toEqual(['a1']);
+      expect(await byConfirmation('partial', 'success')).toEqual(['a1']);
+      expect(await byConfirmation('confirmed')).toEqual([]);
       const [newest] = await reads.listJobs({ connectionId: 'conn-1' }, null, 1);
       expect(
         (await reads.listJobs({ connectionId: 'conn-1' }, newest?.seq ?? 0, 1)).map((j) => j.id),
