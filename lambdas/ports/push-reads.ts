@@ -28,9 +28,11 @@ export interface FailedItem {
  * Barcode lists of the state route (`?state=`): `failed` — the latest accepted value's send failed
  * (Trendyol refused it, or the chunk failed); `scheduled` — waiting in a chunk held for Trendyol's
  * 15-minute identical-body window; `unconfirmed` — sent, but its batch result expired and read-back did
- * not show it.
+ * not show it; `held` — a price kept back in the catalog's holds (price guard or per-barcode budget,
+ * GET /v1/inventory/held); `drifted` — the reconciliation found Trendyol's live value differing from the
+ * confirmed one (GET /v1/inventory/drift).
  */
-export type InventoryStateFilter = 'failed' | 'scheduled' | 'unconfirmed';
+export type InventoryStateFilter = 'failed' | 'scheduled' | 'unconfirmed' | 'held' | 'drifted';
 
 /** One history entry of a barcode with its row id (the timeline's paging key). */
 export interface TimelineEntry extends HistoryEntry {

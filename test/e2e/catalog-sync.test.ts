@@ -209,6 +209,13 @@ describe('guards', () => {
       expect.objectContaining({ barcode: 'GUARD-1', reason: 'PRICE_JUMP', salePrice: 10, listPrice: 1200 }),
       expect.objectContaining({ barcode: 'GUARD-2', reason: 'ZERO_PRICE', salePrice: 0 }),
     ]);
+    // The state list finds the held barcodes too, with their history.
+    const heldState = await api.get<{ state: string; items: Array<{ barcode: string }> }>(
+      `/v1/inventory/state?connectionId=${connectionId}&state=held`,
+    );
+    expect(heldState.status).toBe(200);
+    expect(heldState.body.state).toBe('held');
+    expect(heldState.body.items.map((i) => i.barcode)).toEqual(['GUARD-1', 'GUARD-2']);
     const history = await api.get(`/v1/inventory/state?connectionId=${connectionId}&barcode=GUARD-1`);
     expect(JSON.stringify(history.body)).toContain('"event":"held"');
 
@@ -481,6 +488,11 @@ describe('drift reconciliation', () => {
       ],
       nextCursor: null,
     });
+    const drifted = await api.get<{ state: string; items: Array<{ barcode: string }> }>(
+      `/v1/inventory/state?connectionId=${connection.id}&state=drifted`,
+    );
+    expect(drifted.status).toBe(200);
+    expect(drifted.body.items.map((i) => i.barcode)).toEqual(['DRIFT-1', 'DRIFT-2']);
     const status = await api.get(`/v1/connections/${connection.id}/status`);
     expect(status.body).toMatchObject({ state: { drift: { count: 2, price: 1, stock: 1 } } });
 
@@ -496,6 +508,10 @@ describe('drift reconciliation', () => {
       `/v1/inventory/drift?connectionId=${connection.id}`,
     );
     expect(left.body.items.map((i) => i.barcode)).toEqual(['DRIFT-2']);
+    const stillDrifted = await api.get<{ items: Array<{ barcode: string }> }>(
+      `/v1/inventory/state?connectionId=${connection.id}&state=drifted`,
+    );
+    expect(stillDrifted.body.items.map((i) => i.barcode)).toEqual(['DRIFT-2']);
   });
 
   it('report: a drifted price is listed and left alone', async () => {

@@ -167,7 +167,23 @@ export class PostgresPushReadRepository implements PushReadRepository {
     after: string | null,
     limit: number,
   ): Promise<string[]> {
-    const condition: Record<InventoryStateFilter, SQL> = {
+    // Held and drifted barcodes live in the catalog's tables, one row per barcode (their primary key).
+    const catalogTable: Partial<Record<InventoryStateFilter, SQL>> = {
+      held: sql`inventory_hold`,
+      drifted: sql`inventory_drift`,
+    };
+    const table = catalogTable[state];
+    if (table) {
+      const rows = await queryRows(
+        this.db,
+        sql`SELECT barcode FROM ${table}
+            WHERE connection_id = ${connectionId}::text AND barcode > ${after ?? ''}::text
+            ORDER BY barcode
+            LIMIT ${limit}::int`,
+      );
+      return rows.map((row) => stringOf(row.barcode));
+    }
+    const condition: Record<Exclude<InventoryStateFilter, 'held' | 'drifted'>, SQL> = {
       failed: sql`i.status = 'failed'`,
       scheduled: sql`i.status = 'pending' AND j.status = 'scheduled'`,
       unconfirmed: sql`i.status = 'sent' AND j.summary->'confirmation'->>'status' = 'UNCONFIRMED'
@@ -176,7 +192,7 @@ export class PostgresPushReadRepository implements PushReadRepository {
     const rows = await queryRows(
       this.db,
       sql`SELECT i.barcode FROM inventory_intent i JOIN jobs j ON j.id = i.job_id
-          WHERE i.connection_id = ${connectionId}::text AND ${condition[state]}
+          WHERE i.connection_id = ${connectionId}::text AND ${condition[state as Exclude<InventoryStateFilter, 'held' | 'drifted'>]}
             AND i.barcode > ${after ?? ''}::text
           ORDER BY i.barcode
           LIMIT ${limit}::int`,

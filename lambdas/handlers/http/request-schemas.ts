@@ -72,7 +72,7 @@ export const stateQuerySchema = z.strictObject({
   /** Paging cursor: the last barcode of the previous page (`nextAfter`). */
   after: barcodeQuerySchema.optional(),
   /** Only barcodes in this state (see push-reads.ts InventoryStateFilter); not with `barcode`. */
-  state: z.enum(['failed', 'scheduled', 'unconfirmed']).optional(),
+  state: z.enum(['failed', 'scheduled', 'unconfirmed', 'held', 'drifted']).optional(),
 });
 
 /**
