@@ -48,6 +48,11 @@ export interface PushReadRepository {
   jobsOfPush(pushId: string): Promise<JobHeader[]>;
   /** Failed items of the push's jobs, oldest first. */
   failedItemsOfPush(pushId: string, limit: number): Promise<FailedItem[]>;
+  /**
+   * How many of the push's barcodes had a price held by the guard (the push answer's `heldCount`; the
+   * `held` history entries saveHolds writes under the push id). Budget-deferred prices are not counted.
+   */
+  heldCountOfPush(pushId: string): Promise<number>;
   /** A connection's pushes, newest first; `beforeSeq` continues after a page. */
   listPushes(connectionId: string, beforeSeq: number | null, limit: number): Promise<PushHeader[]>;
   /**

@@ -82,7 +82,7 @@ export async function getPush(deps: ReadDeps, pushId: string) {
   const chunks = await deps.pushReads.jobsOfPush(pushId);
   const first = chunks[0];
   if (!first) throw notFound('PUSH_NOT_FOUND', `Push ${pushId} does not exist.`);
-  const totals = pushTotals(chunks);
+  const totals = pushTotals(chunks, await deps.pushReads.heldCountOfPush(pushId));
   const failedItems = await deps.pushReads.failedItemsOfPush(pushId, FAILED_ITEMS_LIMIT);
   return {
     pushId,
@@ -109,7 +109,10 @@ export async function listPushes(
   const result = page(rows, limit, (p) => p.firstSeq);
   const items = [];
   for (const push of result.items) {
-    const totals = pushTotals(await deps.pushReads.jobsOfPush(push.pushId));
+    const totals = pushTotals(
+      await deps.pushReads.jobsOfPush(push.pushId),
+      await deps.pushReads.heldCountOfPush(push.pushId),
+    );
     const { firstSeq: _seq, ...view } = push;
     items.push({ ...view, done: totals.done, counts: totals.chunks, items: totals.items });
   }

@@ -197,6 +197,10 @@ describe('guards', () => {
       ]),
     });
     await stack.settle();
+    // Push tracking agrees with the push answer: two held prices; GUARD-2's stock-only item confirmed.
+    const tracked = await api.get<{ items: Record<string, number> }>(`/v1/pushes/${guarded.body.pushId}`);
+    expect(tracked.status).toBe(200);
+    expect(tracked.body.items).toMatchObject({ held: 2, total: 1, confirmed: 1, pending: 0 });
     // GUARD-1's stock was unchanged: nothing of it went; GUARD-2's stock went without the zero price.
     expect(stack.simulator.liveValue(DEMO_SELLER.sellerId, 'GUARD-1')).toMatchObject({ salePrice: 1000 });
     expect(stack.simulator.liveValue(DEMO_SELLER.sellerId, 'GUARD-2')).toMatchObject({ quantity: 3 });

@@ -93,6 +93,16 @@ export class PostgresPushReadRepository implements PushReadRepository {
     }));
   }
 
+  async heldCountOfPush(pushId: string): Promise<number> {
+    // saveHolds records one 'held' entry per barcode with the push id in job_id (unique per barcode).
+    const rows = await queryRows(
+      this.db,
+      sql`SELECT count(*) AS held FROM inventory_item_history
+          WHERE job_id = ${pushId}::text AND event = 'held'`,
+    );
+    return numberOf(rows[0]?.held ?? 0);
+  }
+
   async listPushes(connectionId: string, beforeSeq: number | null, limit: number): Promise<PushHeader[]> {
     const before: SQL = beforeSeq === null ? sql`` : sql`HAVING min(seq) < ${beforeSeq}::bigint`;
     const rows = await queryRows(
