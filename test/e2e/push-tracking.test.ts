@@ -49,7 +49,14 @@ interface PushView {
     held: number;
     pending: number;
   };
-  chunks: Array<{ jobId: string; state: string; itemCount: number }>;
+  chunks: Array<{
+    jobId: string;
+    state: string;
+    itemCount: number;
+    batchRequestId: string;
+    confirmed: number;
+    failed: number;
+  }>;
   failedItems: Array<{ barcode: string; failureReasons: string[] }>;
 }
 
@@ -96,8 +103,26 @@ describe('push tracking and lists', () => {
       pending: 0,
     });
     expect(view.failedItems).toEqual([
-      expect.objectContaining({ barcode: 'LOCKED-1', failureReasons: ['Ürün kilitli olduğu için güncellenemez'] }),
+      expect.objectContaining({
+        barcode: 'LOCKED-1',
+        failureReasons: ['Ürün kilitli olduğu için güncellenemez'],
+      }),
     ]);
+  });
+
+  it('GET /v1/inventory/batch/:id reports in _eci.confirmedUpserted what the settlement confirmed', async () => {
+    const view = await waitDone(pushId);
+    const chunks = view.chunks;
+    expect(chunks.map((c) => c.confirmed + c.failed)).toEqual(view.chunks.map((c) => c.itemCount));
+    for (const chunk of chunks) {
+      // Read after the workflow settled the chunk: the count stays what was confirmed, not 0.
+      const { status, body } = await api.get<{ _eci: { confirmedUpserted: number; failed: number } }>(
+        `/v1/inventory/batch/${chunk.batchRequestId}`,
+      );
+      expect(status).toBe(200);
+      expect(body._eci).toMatchObject({ confirmedUpserted: chunk.confirmed, failed: chunk.failed });
+    }
+    expect(chunks.reduce((n, c) => n + c.confirmed, 0)).toBe(1_000);
   });
 
   it('GET /v1/inventory/state?state=failed finds the one failed barcode among 1,001 in one request', async () => {
@@ -122,7 +147,8 @@ describe('push tracking and lists', () => {
     expect(none.body.items).toEqual([]);
     expect((await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=broken`)).status).toBe(400);
     expect(
-      (await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=failed&barcode=LOCKED-1`)).status,
+      (await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=failed&barcode=LOCKED-1`))
+        .status,
     ).toBe(400);
   });
 
