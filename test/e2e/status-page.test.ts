@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
+import { DEMO_SELLER, type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
 import { apiClient } from '../support/local-stack-client';
 
 // Debian's chromium, installed by .ci/run; a machine without it cannot run this test at all.
@@ -26,9 +26,11 @@ describe.skipIf(!hasChromium)('status page in headless Chromium', () => {
       releaseIntervalMs: 3_600_000,
     });
     const api = apiClient(stack);
+    // A valid barcode the simulator refuses, as Trendyol refuses a locked product.
+    stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'PAGE-LOCKED', locked: true });
     const pushed = await api.push(stack.demoConnectionId, [
       { barcode: 'PAGE-1', quantity: 4, salePrice: 99.9, listPrice: 120 },
-      { barcode: 'PAGE+BAD', quantity: 1 },
+      { barcode: 'PAGE-LOCKED', quantity: 1 },
     ]);
     pushId = String(pushed.body.pushId);
     for (let i = 0; i < 200; i++) {
@@ -80,11 +82,11 @@ describe.skipIf(!hasChromium)('status page in headless Chromium', () => {
     const pushRow = page.locator('#pushes tr', { hasText: pushId });
     await expect.poll(() => pushRow.count()).toBe(1);
     expect(await pushRow.locator('progress').getAttribute('max')).toBe('2');
-    await expect.poll(() => page.textContent('#failed')).toContain('Barkod formatı geçersiz');
-    expect(await page.textContent('#failed')).toContain('PAGE+BAD');
+    await expect.poll(() => page.textContent('#failed')).toContain('Ürün kilitli olduğu için güncellenemez');
+    expect(await page.textContent('#failed')).toContain('PAGE-LOCKED');
     expect(await page.textContent('#push-title')).toContain('partial 1');
 
-    await expect.poll(() => page.textContent('#failed-barcodes')).toContain('PAGE+BAD');
+    await expect.poll(() => page.textContent('#failed-barcodes')).toContain('PAGE-LOCKED');
     expect(await page.textContent('#failed-barcodes')).toContain('qty 1');
 
     await page.fill('#barcode', 'PAGE-1');
