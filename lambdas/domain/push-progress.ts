@@ -18,7 +18,8 @@ export interface ChunkFacts {
  * - `confirmed`: every item SUCCESS (or read-back matched after the 4-hour limit);
  * - `partial`: some items SUCCESS, some FAILED; `failed`: the chunk failed or every item FAILED;
  * - `unconfirmed`: the result expired and read-back did not show the values;
- * - `held`: items kept back for approval (catalog rules; none are produced by a push yet);
+ * - `held`: kept for compatibility of the counts; no chunk is held (held prices never enter a chunk,
+ *   they are counted per push in `items.held`);
  * - `notSent`: a dry run or a write-disabled stage: finished without reaching Trendyol.
  */
 export type ChunkState =
@@ -104,7 +105,11 @@ export interface PushTotals {
   done: boolean;
 }
 
-/** Totals over a push's chunks; `held` items come from the caller (0 until catalog holds exist). */
+/**
+ * Totals over a push's chunks. `held` (from the caller) counts the push's barcodes whose price the
+ * catalog's guard kept back; a held barcode's stock may still travel in a chunk, so held items are
+ * reported beside the chunks' items and not subtracted from `total` or `pending`.
+ */
 export function pushTotals(jobs: readonly ChunkFacts[], held = 0): PushTotals {
   const chunks = Object.fromEntries(CHUNK_STATES.map((s) => [s, 0])) as Record<ChunkState, number>;
   const items = { total: 0, confirmed: 0, failed: 0, scheduled: 0, held, notSent: 0, pending: 0 };
@@ -120,9 +125,6 @@ export function pushTotals(jobs: readonly ChunkFacts[], held = 0): PushTotals {
     if (state === 'notSent') items.notSent += job.itemCount;
     if (!FINAL.has(state)) done = false;
   }
-  items.pending = Math.max(
-    0,
-    items.total - items.confirmed - items.failed - items.scheduled - items.held - items.notSent,
-  );
+  items.pending = Math.max(0, items.total - items.confirmed - items.failed - items.scheduled - items.notSent);
   return { chunks, items, done };
 }

@@ -1,3 +1,4 @@
+import type { JobConfirmation } from '../domain/job-confirmation';
 import type { HistoryEntry, Job } from './repositories';
 
 /** A job without its payload (body and items), as the lists return it. */
@@ -27,9 +28,11 @@ export interface FailedItem {
  * Barcode lists of the state route (`?state=`): `failed` — the latest accepted value's send failed
  * (Trendyol refused it, or the chunk failed); `scheduled` — waiting in a chunk held for Trendyol's
  * 15-minute identical-body window; `unconfirmed` — sent, but its batch result expired and read-back did
- * not show it.
+ * not show it; `held` — a price kept back in the catalog's holds (price guard or per-barcode budget,
+ * GET /v1/inventory/held); `drifted` — the reconciliation found Trendyol's live value differing from the
+ * confirmed one (GET /v1/inventory/drift).
  */
-export type InventoryStateFilter = 'failed' | 'scheduled' | 'unconfirmed';
+export type InventoryStateFilter = 'failed' | 'scheduled' | 'unconfirmed' | 'held' | 'drifted';
 
 /** One history entry of a barcode with its row id (the timeline's paging key). */
 export interface TimelineEntry extends HistoryEntry {
@@ -45,11 +48,20 @@ export interface PushReadRepository {
   jobsOfPush(pushId: string): Promise<JobHeader[]>;
   /** Failed items of the push's jobs, oldest first. */
   failedItemsOfPush(pushId: string, limit: number): Promise<FailedItem[]>;
+  /**
+   * How many of the push's barcodes had a price held by the guard (the push answer's `heldCount`; the
+   * `held` history entries saveHolds writes under the push id). Budget-deferred prices are not counted.
+   */
+  heldCountOfPush(pushId: string): Promise<number>;
   /** A connection's pushes, newest first; `beforeSeq` continues after a page. */
   listPushes(connectionId: string, beforeSeq: number | null, limit: number): Promise<PushHeader[]>;
-  /** Jobs of a connection (optionally with one status), newest first; `beforeSeq` continues after a page. */
+  /**
+   * Jobs of a connection (optionally with one status and/or one confirmation; `pending` matches jobs
+   * whose confirmation column is `pending`: accepted by Trendyol, not yet settled), newest first;
+   * `beforeSeq` continues after a page.
+   */
   listJobs(
-    filter: { connectionId: string; status?: Job['status'] },
+    filter: { connectionId: string; status?: Job['status']; confirmation?: JobConfirmation },
     beforeSeq: number | null,
     limit: number,
   ): Promise<JobHeader[]>;

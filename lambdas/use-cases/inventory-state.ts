@@ -45,7 +45,7 @@ export async function getInventoryState(
   const barcodes = query.barcode
     ? [normalizeBarcode(query.barcode)]
     : query.state
-      ? // Only the barcodes in that state (failed, scheduled, unconfirmed), same paging and item shape.
+      ? // Only the barcodes in that state (failed, scheduled, unconfirmed, held, drifted), same paging and shape.
         await deps.pushReads.listBarcodesInState(connection.id, query.state, query.after ?? null, PAGE_SIZE)
       : await deps.inventory.listBarcodes(connection.id, query.after ?? null, PAGE_SIZE);
   const states = await deps.inventory.getBarcodeStates(connection.id, barcodes, HISTORY_LIMIT);

@@ -69,6 +69,10 @@ export interface PollOptions {
 export interface PollDetail {
   output: PollOutput;
   batch: BatchResult | null;
+  /**
+   * Items Trendyol confirmed: when this poll settles the job, the settlement's confirmed count (SUCCESS
+   * items plus read-back matches); before, the items this poll applied; 0 when settled earlier.
+   */
   confirmedUpserted: number;
   failedCount: number;
   job: Job;
@@ -375,7 +379,9 @@ async function settle(
   return {
     output: { status: 'SETTLED', attempt, nextWaitSeconds: 0 },
     batch: ctx.batch,
-    confirmedUpserted: ctx.applied.confirmedUpserted + confirmedByReadBack.length,
+    // What the settlement confirmed (its counts), not how many confirmed-state rows moved forward: a
+    // value a newer push had already confirmed is still confirmed by this batch.
+    confirmedUpserted: successCount,
     failedCount: ctx.applied.failed,
     job,
     confirmation: recorded ? confirmation : ((await deps.jobs.get(job.id))?.confirmation ?? confirmation),
@@ -413,7 +419,11 @@ async function racedBarcodes(
   return all;
 }
 
-/** GET /v1/inventory/batch/:batchRequestId — one look on demand; it never rewrites a recorded outcome. */
+/**
+ * GET /v1/inventory/batch/:batchRequestId — one look on demand; it never rewrites a recorded outcome.
+ * `_eci.confirmedUpserted` / `_eci.failed` = items Trendyol confirmed / refused in this batch (the
+ * settlement's counts once settled; before that, what this read applied).
+ */
 export async function pollBatchOnDemand(deps: PollDeps, batchRequestId: string) {
   const job = await deps.jobs.findByBatchRequestId(batchRequestId);
   if (!job) throw notFound('BATCH_NOT_FOUND', `No job of ECI sent batch ${batchRequestId}.`);
@@ -428,11 +438,16 @@ export async function pollBatchOnDemand(deps: PollDeps, batchRequestId: string) 
     },
     { shortPollMs: 0, onDemand: true },
   );
+  // Once settled (now or earlier), the job's recorded counts say what the settlement confirmed; a
+  // repeated read applies nothing new and would otherwise show 0.
+  const recorded = isSettledConfirmation(detail.confirmation)
+    ? (await deps.jobs.get(job.id))?.confirmationCounts
+    : null;
   return {
     ...(detail.batch?.raw ?? { batchRequestId, items: [] }),
     _eci: {
-      confirmedUpserted: detail.confirmedUpserted,
-      failed: detail.failedCount,
+      confirmedUpserted: recorded ? recorded.confirmed : detail.confirmedUpserted,
+      failed: recorded ? recorded.failed : detail.failedCount,
       status: detail.output.status,
       confirmation: detail.confirmation,
       jobId: job.id,

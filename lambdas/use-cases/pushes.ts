@@ -1,5 +1,6 @@
 import { normalizeBarcode } from '../domain/barcode';
 import { freshnessOf } from '../domain/freshness';
+import type { JobConfirmation } from '../domain/job-confirmation';
 import { centsToJsonNumber } from '../domain/money';
 import { chunkItemOutcome, chunkState, pushTotals } from '../domain/push-progress';
 import type { Clock } from '../ports/clock';
@@ -81,7 +82,7 @@ export async function getPush(deps: ReadDeps, pushId: string) {
   const chunks = await deps.pushReads.jobsOfPush(pushId);
   const first = chunks[0];
   if (!first) throw notFound('PUSH_NOT_FOUND', `Push ${pushId} does not exist.`);
-  const totals = pushTotals(chunks);
+  const totals = pushTotals(chunks, await deps.pushReads.heldCountOfPush(pushId));
   const failedItems = await deps.pushReads.failedItemsOfPush(pushId, FAILED_ITEMS_LIMIT);
   return {
     pushId,
@@ -108,22 +109,34 @@ export async function listPushes(
   const result = page(rows, limit, (p) => p.firstSeq);
   const items = [];
   for (const push of result.items) {
-    const totals = pushTotals(await deps.pushReads.jobsOfPush(push.pushId));
+    const totals = pushTotals(
+      await deps.pushReads.jobsOfPush(push.pushId),
+      await deps.pushReads.heldCountOfPush(push.pushId),
+    );
     const { firstSeq: _seq, ...view } = push;
     items.push({ ...view, done: totals.done, counts: totals.chunks, items: totals.items });
   }
   return { items, nextCursor: result.nextCursor };
 }
 
-/** GET /v1/jobs?connectionId=…&status=… — jobs newest first. */
+/**
+ * GET /v1/jobs?connectionId=…&status=…&confirmation=… — jobs newest first. `confirmation=pending` lists
+ * chunks Trendyol accepted whose result is not settled yet; jobs never sent have no confirmation.
+ */
 export async function listJobs(
   deps: ReadDeps,
-  query: { connectionId: string; status?: Job['status']; limit?: number; cursor?: string },
+  query: {
+    connectionId: string;
+    status?: Job['status'];
+    confirmation?: JobConfirmation;
+    limit?: number;
+    cursor?: string;
+  },
 ) {
   await requireConnection(deps, query.connectionId);
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const rows = await deps.pushReads.listJobs(
-    { connectionId: query.connectionId, status: query.status },
+    { connectionId: query.connectionId, status: query.status, confirmation: query.confirmation },
     cursorOf(query.cursor),
     limit + 1,
   );

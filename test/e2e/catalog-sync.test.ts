@@ -197,6 +197,10 @@ describe('guards', () => {
       ]),
     });
     await stack.settle();
+    // Push tracking agrees with the push answer: two held prices; GUARD-2's stock-only item confirmed.
+    const tracked = await api.get<{ items: Record<string, number> }>(`/v1/pushes/${guarded.body.pushId}`);
+    expect(tracked.status).toBe(200);
+    expect(tracked.body.items).toMatchObject({ held: 2, total: 1, confirmed: 1, pending: 0 });
     // GUARD-1's stock was unchanged: nothing of it went; GUARD-2's stock went without the zero price.
     expect(stack.simulator.liveValue(DEMO_SELLER.sellerId, 'GUARD-1')).toMatchObject({ salePrice: 1000 });
     expect(stack.simulator.liveValue(DEMO_SELLER.sellerId, 'GUARD-2')).toMatchObject({ quantity: 3 });
@@ -209,6 +213,13 @@ describe('guards', () => {
       expect.objectContaining({ barcode: 'GUARD-1', reason: 'PRICE_JUMP', salePrice: 10, listPrice: 1200 }),
       expect.objectContaining({ barcode: 'GUARD-2', reason: 'ZERO_PRICE', salePrice: 0 }),
     ]);
+    // The state list finds the held barcodes too, with their history.
+    const heldState = await api.get<{ state: string; items: Array<{ barcode: string }> }>(
+      `/v1/inventory/state?connectionId=${connectionId}&state=held`,
+    );
+    expect(heldState.status).toBe(200);
+    expect(heldState.body.state).toBe('held');
+    expect(heldState.body.items.map((i) => i.barcode)).toEqual(['GUARD-1', 'GUARD-2']);
     const history = await api.get(`/v1/inventory/state?connectionId=${connectionId}&barcode=GUARD-1`);
     expect(JSON.stringify(history.body)).toContain('"event":"held"');
 
@@ -490,6 +501,11 @@ describe('drift reconciliation', () => {
       ],
       nextCursor: null,
     });
+    const drifted = await api.get<{ state: string; items: Array<{ barcode: string }> }>(
+      `/v1/inventory/state?connectionId=${connection.id}&state=drifted`,
+    );
+    expect(drifted.status).toBe(200);
+    expect(drifted.body.items.map((i) => i.barcode)).toEqual(['DRIFT-1', 'DRIFT-2']);
     const status = await api.get(`/v1/connections/${connection.id}/status`);
     expect(status.body).toMatchObject({ state: { drift: { count: 2, price: 1, stock: 1 } } });
     // The timeline shows the drift: the value Trendyol confirmed (old) and the one it holds (new).
@@ -513,6 +529,10 @@ describe('drift reconciliation', () => {
       `/v1/inventory/drift?connectionId=${connection.id}`,
     );
     expect(left.body.items.map((i) => i.barcode)).toEqual(['DRIFT-2']);
+    const stillDrifted = await api.get<{ items: Array<{ barcode: string }> }>(
+      `/v1/inventory/state?connectionId=${connection.id}&state=drifted`,
+    );
+    expect(stillDrifted.body.items.map((i) => i.barcode)).toEqual(['DRIFT-2']);
   });
 
   it('report: a drifted price is listed and left alone', async () => {

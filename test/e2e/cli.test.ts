@@ -47,8 +47,7 @@ beforeAll(async () => {
     releaseIntervalMs: 3_600_000,
   });
   api = apiClient(stack);
-  // A product locked at Trendyol: its row fails in the batch result and the push exits 1.
-  stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'CLI-BAD', locked: true });
+  stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'CLI-LOCKED', locked: true });
 });
 
 afterAll(async () => {
@@ -58,7 +57,8 @@ afterAll(async () => {
 describe('eci push --watch against the local stack', () => {
   it('pushes a 2,500-row CSV, follows it and prints a summary equal to GET /v1/pushes/:id', async () => {
     const rows = Array.from({ length: 2_500 }, (_, i) => `CLI-${i},${i % 50},${100 + (i % 7)}.50,200`);
-    rows.push('CLI-BAD,1,10,10');
+    // One barcode the simulator refuses (like Trendyol for a locked product): the push exits 1.
+    rows.push('CLI-LOCKED,1,10,10');
     const file = join(dir, 'stock.csv');
     writeFileSync(file, `barcode,quantity,salePrice,listPrice\n${rows.join('\n')}\n`);
 
@@ -78,7 +78,7 @@ describe('eci push --watch against the local stack', () => {
     for (const key of ['confirmed', 'failed', 'held', 'scheduled', 'pending']) {
       expect(run.stdout).toMatch(new RegExp(`^  ${key} +${body.items[key]}$`, 'm'));
     }
-    expect(run.stdout).toContain('CLI-BAD: Ürün kilitli olduğu için güncellenemez');
+    expect(run.stdout).toContain('CLI-LOCKED: Ürün kilitli olduğu için güncellenemez');
 
     const state = await eci('state', stack.demoConnectionId, 'CLI-7');
     expect(state.code).toBe(0);

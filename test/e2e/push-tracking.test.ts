@@ -18,9 +18,7 @@ beforeAll(async () => {
   });
   api = apiClient(stack);
   connectionId = stack.demoConnectionId;
-  // A product locked at Trendyol: its item is refused in the batch result (ECI's alphabet refuses
-  // malformed barcodes before they are queued, so a lock is how a real per-item failure looks).
-  stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'BAD-1', locked: true });
+  stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'LOCKED-1', locked: true });
   // Record the PollBatch function's metrics (the EMF sink stays underneath).
   const sink = stack.functions.PollBatch.metrics;
   stack.functions.PollBatch.metrics = {
@@ -51,7 +49,14 @@ interface PushView {
     held: number;
     pending: number;
   };
-  chunks: Array<{ jobId: string; state: string; itemCount: number }>;
+  chunks: Array<{
+    jobId: string;
+    state: string;
+    itemCount: number;
+    batchRequestId: string;
+    confirmed: number;
+    failed: number;
+  }>;
   failedItems: Array<{ barcode: string; failureReasons: string[] }>;
 }
 
@@ -65,8 +70,8 @@ async function waitDone(pushId: string): Promise<PushView> {
   throw new Error(`push ${pushId} did not finish`);
 }
 
-// 1,001 items make two chunks; "BAD-1" is locked at the simulator, which refuses it (as Trendyol does a
-// locked product) with "Ürün kilitli olduğu için güncellenemez".
+// 1,001 items make two chunks; "LOCKED-1" is valid for ECI but locked on the simulator's seller, which
+// (like Trendyol for a locked product) refuses it with "Ürün kilitli olduğu için güncellenemez".
 const items = [
   ...Array.from({ length: 1_000 }, (_, i) => ({
     barcode: `TRK-${String(i).padStart(4, '0')}`,
@@ -74,7 +79,7 @@ const items = [
     salePrice: 100,
     listPrice: 120,
   })),
-  { barcode: 'BAD-1', quantity: 1, salePrice: 10, listPrice: 10 },
+  { barcode: 'LOCKED-1', quantity: 1, salePrice: 10, listPrice: 10 },
 ];
 
 describe('push tracking and lists', () => {
@@ -95,14 +100,30 @@ describe('push tracking and lists', () => {
       failed: 1,
       scheduled: 0,
       held: 0,
+      notSent: 0,
       pending: 0,
     });
     expect(view.failedItems).toEqual([
       expect.objectContaining({
-        barcode: 'BAD-1',
+        barcode: 'LOCKED-1',
         failureReasons: ['Ürün kilitli olduğu için güncellenemez'],
       }),
     ]);
+  });
+
+  it('GET /v1/inventory/batch/:id reports in _eci.confirmedUpserted what the settlement confirmed', async () => {
+    const view = await waitDone(pushId);
+    const chunks = view.chunks;
+    expect(chunks.map((c) => c.confirmed + c.failed)).toEqual(view.chunks.map((c) => c.itemCount));
+    for (const chunk of chunks) {
+      // Read after the workflow settled the chunk: the count stays what was confirmed, not 0.
+      const { status, body } = await api.get<{ _eci: { confirmedUpserted: number; failed: number } }>(
+        `/v1/inventory/batch/${chunk.batchRequestId}`,
+      );
+      expect(status).toBe(200);
+      expect(body._eci).toMatchObject({ confirmedUpserted: chunk.confirmed, failed: chunk.failed });
+    }
+    expect(chunks.reduce((n, c) => n + c.confirmed, 0)).toBe(1_000);
   });
 
   it('GET /v1/inventory/state?state=failed finds the one failed barcode among 1,001 in one request', async () => {
@@ -117,7 +138,7 @@ describe('push tracking and lists', () => {
     }>(`/v1/inventory/state?connectionId=${connectionId}&state=failed`);
     expect(status).toBe(200);
     expect(body.state).toBe('failed');
-    expect(body.items.map((i) => i.barcode)).toEqual(['BAD-1']);
+    expect(body.items.map((i) => i.barcode)).toEqual(['LOCKED-1']);
     expect(body.items[0]?.inFlight.status).toBe('failed');
     expect(body.items[0]?.history[0]?.failureReasons).toEqual(['Ürün kilitli olduğu için güncellenemez']);
     expect(body.nextAfter).toBeUndefined();
@@ -127,7 +148,8 @@ describe('push tracking and lists', () => {
     expect(none.body.items).toEqual([]);
     expect((await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=broken`)).status).toBe(400);
     expect(
-      (await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=failed&barcode=BAD-1`)).status,
+      (await api.get(`/v1/inventory/state?connectionId=${connectionId}&state=failed&barcode=LOCKED-1`))
+        .status,
     ).toBe(400);
   });
 
@@ -166,7 +188,7 @@ describe('push tracking and lists', () => {
     expect(page2.body.items.map((p) => p.pushId)).toEqual([pushId]);
   });
 
-  it('GET /v1/jobs pages with limit/cursor, filters by status, and refuses unknown filters', async () => {
+  it('GET /v1/jobs pages with limit/cursor, filters by status and confirmation, and refuses unknown filters', async () => {
     const all = await api.get<{ items: Array<{ jobId: string; pushId: string }>; nextCursor: string | null }>(
       `/v1/jobs?connectionId=${connectionId}&status=success&limit=2`,
     );
@@ -184,6 +206,25 @@ describe('push tracking and lists', () => {
       items: [],
       nextCursor: null,
     });
+    // The confirmation filter: the first push's chunk with the refused barcode is the one partial job.
+    const partial = await api.get<{ items: Array<{ jobId: string; pushId: string; state: string }> }>(
+      `/v1/jobs?connectionId=${connectionId}&confirmation=partial`,
+    );
+    expect(partial.status).toBe(200);
+    expect(partial.body.items).toEqual([expect.objectContaining({ pushId, state: 'partial' })]);
+    const confirmed = await api.get<{ items: Array<{ jobId: string; state: string }> }>(
+      `/v1/jobs?connectionId=${connectionId}&status=success&confirmation=confirmed`,
+    );
+    expect(confirmed.body.items.map((j) => j.state)).toEqual(['confirmed', 'confirmed']);
+    expect(new Set([...confirmed.body.items, ...partial.body.items].map((j) => j.jobId))).toEqual(
+      new Set(seen),
+    );
+    // Every sent chunk has settled, so none is still pending.
+    expect((await api.get(`/v1/jobs?connectionId=${connectionId}&confirmation=pending`)).body).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    expect((await api.get(`/v1/jobs?connectionId=${connectionId}&confirmation=settled`)).status).toBe(400);
     const unknown = await api.get(`/v1/jobs?connectionId=${connectionId}&state=failed`);
     expect(unknown.status).toBe(400);
     const badStatus = await api.get(`/v1/jobs?connectionId=${connectionId}&status=done`);
@@ -220,7 +261,7 @@ describe('push tracking and lists', () => {
     expect(rest.body.nextCursor).toBeNull();
 
     const failed = await api.get<{ items: Array<{ event: string; failureReasons: string[] | null }> }>(
-      `/v1/inventory/timeline?connectionId=${connectionId}&barcode=BAD-1`,
+      `/v1/inventory/timeline?connectionId=${connectionId}&barcode=LOCKED-1`,
     );
     expect(failed.body.items.at(-1)).toMatchObject({
       event: 'failed',

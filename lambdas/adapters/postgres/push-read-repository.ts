@@ -1,4 +1,5 @@
 import { and, desc, eq, getTableColumns, lt, type SQL, sql } from 'drizzle-orm';
+import type { JobConfirmation } from '../../domain/job-confirmation';
 import type {
   FailedItem,
   InventoryStateFilter,
@@ -92,6 +93,16 @@ export class PostgresPushReadRepository implements PushReadRepository {
     }));
   }
 
+  async heldCountOfPush(pushId: string): Promise<number> {
+    // saveHolds records one 'held' entry per barcode with the push id in job_id (unique per barcode).
+    const rows = await queryRows(
+      this.db,
+      sql`SELECT count(*) AS held FROM inventory_item_history
+          WHERE job_id = ${pushId}::text AND event = 'held'`,
+    );
+    return numberOf(rows[0]?.held ?? 0);
+  }
+
   async listPushes(connectionId: string, beforeSeq: number | null, limit: number): Promise<PushHeader[]> {
     const before: SQL = beforeSeq === null ? sql`` : sql`HAVING min(seq) < ${beforeSeq}::bigint`;
     const rows = await queryRows(
@@ -116,7 +127,7 @@ export class PostgresPushReadRepository implements PushReadRepository {
   }
 
   async listJobs(
-    filter: { connectionId: string; status?: JobHeader['status'] },
+    filter: { connectionId: string; status?: JobHeader['status']; confirmation?: JobConfirmation },
     beforeSeq: number | null,
     limit: number,
   ): Promise<JobHeader[]> {
@@ -127,6 +138,7 @@ export class PostgresPushReadRepository implements PushReadRepository {
         and(
           eq(jobs.connectionId, filter.connectionId),
           filter.status ? eq(jobs.status, filter.status) : undefined,
+          filter.confirmation ? eq(jobs.confirmation, filter.confirmation) : undefined,
           beforeSeq === null ? undefined : lt(jobs.seq, beforeSeq),
         ),
       )
@@ -165,7 +177,23 @@ export class PostgresPushReadRepository implements PushReadRepository {
     after: string | null,
     limit: number,
   ): Promise<string[]> {
-    const condition: Record<InventoryStateFilter, SQL> = {
+    // Held and drifted barcodes live in the catalog's tables, one row per barcode (their primary key).
+    const catalogTable: Partial<Record<InventoryStateFilter, SQL>> = {
+      held: sql`inventory_hold`,
+      drifted: sql`inventory_drift`,
+    };
+    const table = catalogTable[state];
+    if (table) {
+      const rows = await queryRows(
+        this.db,
+        sql`SELECT barcode FROM ${table}
+            WHERE connection_id = ${connectionId}::text AND barcode > ${after ?? ''}::text
+            ORDER BY barcode
+            LIMIT ${limit}::int`,
+      );
+      return rows.map((row) => stringOf(row.barcode));
+    }
+    const condition: Record<Exclude<InventoryStateFilter, 'held' | 'drifted'>, SQL> = {
       failed: sql`i.status = 'failed'`,
       scheduled: sql`i.status = 'pending' AND j.status = 'scheduled'`,
       unconfirmed: sql`i.status = 'sent' AND j.summary->'confirmation'->>'status' = 'UNCONFIRMED'
@@ -174,7 +202,7 @@ export class PostgresPushReadRepository implements PushReadRepository {
     const rows = await queryRows(
       this.db,
       sql`SELECT i.barcode FROM inventory_intent i JOIN jobs j ON j.id = i.job_id
-          WHERE i.connection_id = ${connectionId}::text AND ${condition[state]}
+          WHERE i.connection_id = ${connectionId}::text AND ${condition[state as Exclude<InventoryStateFilter, 'held' | 'drifted'>]}
             AND i.barcode > ${after ?? ''}::text
           ORDER BY i.barcode
           LIMIT ${limit}::int`,

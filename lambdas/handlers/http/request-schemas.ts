@@ -72,7 +72,7 @@ export const stateQuerySchema = z.strictObject({
   /** Paging cursor: the last barcode of the previous page (`nextAfter`). */
   after: barcodeQuerySchema.optional(),
   /** Only barcodes in this state (see push-reads.ts InventoryStateFilter); not with `barcode`. */
-  state: z.enum(['failed', 'scheduled', 'unconfirmed']).optional(),
+  state: z.enum(['failed', 'scheduled', 'unconfirmed', 'held', 'drifted']).optional(),
 });
 
 /**
@@ -97,6 +97,12 @@ export const listPushesQuerySchema = z.strictObject({ connectionId: ecIdSchema, 
 export const listJobsQuerySchema = z.strictObject({
   connectionId: ecIdSchema,
   status: z.enum(['scheduled', 'queued', 'running', 'success', 'failed']).optional(),
+  /**
+   * What became of the job's values (domain/job-confirmation.ts). `pending` = Trendyol accepted the
+   * chunk (it has a batchRequestId) and the result is not settled yet; jobs never sent (dry runs,
+   * writes disabled, still queued or scheduled) have no confirmation and match no value.
+   */
+  confirmation: z.enum(['pending', 'confirmed', 'partial', 'failed', 'unconfirmed']).optional(),
   ...pageQueryShape,
 });
 
@@ -329,7 +335,8 @@ export const ROUTES = {
   listJobs: {
     method: 'GET',
     path: '/v1/jobs',
-    summary: "A connection's jobs (chunks), newest first, optionally one status ({items,nextCursor})",
+    summary:
+      "A connection's jobs (chunks), newest first, optionally one status and/or confirmation ({items,nextCursor})",
     auth: true,
     query: listJobsQuerySchema,
     status: 200,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresCatalogRepository } from '../../../lambdas/adapters/postgres/catalog-repository';
 import { PostgresConnectionRepository } from '../../../lambdas/adapters/postgres/connection-repository';
 import { PostgresInventoryRepository } from '../../../lambdas/adapters/postgres/inventory-repository';
 import { PostgresJobRepository } from '../../../lambdas/adapters/postgres/job-repository';
@@ -65,6 +66,11 @@ for (const driver of [undefined, 'data-api'] as Array<TestDriver | undefined>) {
         },
         at(7_000),
       );
+      await jobs.recordSettlement(
+        'a1',
+        { confirmation: 'partial', counts: { confirmed: 1, failed: 1, unresolved: 0 }, summary: {} },
+        at(7_000),
+      );
     });
     afterAll(async () => {
       await testDb?.close();
@@ -101,7 +107,7 @@ for (const driver of [undefined, 'data-api'] as Array<TestDriver | undefined>) {
       ]);
     });
 
-    it('lists jobs newest first, by status, after a seq', async () => {
+    it('lists jobs newest first, by status and confirmation, after a seq', async () => {
       expect((await reads.listJobs({ connectionId: 'conn-1' }, null, 10)).map((j) => j.id)).toEqual([
         'b0',
         'a1',
@@ -110,6 +116,13 @@ for (const driver of [undefined, 'data-api'] as Array<TestDriver | undefined>) {
       expect(
         (await reads.listJobs({ connectionId: 'conn-1', status: 'scheduled' }, null, 10)).map((j) => j.id),
       ).toEqual(['b0']);
+      // Confirmation: a0 was accepted and not settled (pending), a1 settled partial, b0 never sent (null).
+      const byConfirmation = async (confirmation: 'pending' | 'partial' | 'confirmed', status?: 'success') =>
+        (await reads.listJobs({ connectionId: 'conn-1', confirmation, status }, null, 10)).map((j) => j.id);
+      expect(await byConfirmation('pending')).toEqual(['a0']);
+      expect(await byConfirmation('partial')).toEqual(['a1']);
+      expect(await byConfirmation('partial', 'success')).toEqual(['a1']);
+      expect(await byConfirmation('confirmed')).toEqual([]);
       const [newest] = await reads.listJobs({ connectionId: 'conn-1' }, null, 1);
       expect(
         (await reads.listJobs({ connectionId: 'conn-1' }, newest?.seq ?? 0, 1)).map((j) => j.id),
@@ -130,6 +143,45 @@ for (const driver of [undefined, 'data-api'] as Array<TestDriver | undefined>) {
       expect(await reads.listBarcodesInState('conn-1', 'failed', null, 10)).toEqual(['BAD']);
       expect(await reads.listBarcodesInState('conn-1', 'scheduled', null, 10)).toEqual(['X1']);
       expect(await reads.listBarcodesInState('conn-1', 'unconfirmed', null, 10)).toEqual([]);
+    });
+
+    it('finds held and drifted barcodes in the catalog tables and counts a push’s held prices', async () => {
+      const catalog = new PostgresCatalogRepository(testDb.db);
+      const hold = (barcode: string, reason: 'PRICE_JUMP' | 'PRICE_BUDGET') => ({
+        barcode,
+        salePrice: 1_000,
+        reason,
+        message: 'kept back',
+        referenceSalePrice: 100_000,
+        retryAtMs: reason === 'PRICE_BUDGET' ? at(60_000).getTime() : null,
+      });
+      await catalog.saveHolds(
+        'conn-1',
+        [hold('H2', 'PRICE_JUMP'), hold('H1', 'PRICE_BUDGET')],
+        'push-h',
+        at(8_000),
+      );
+      const none = { quantity: null, salePrice: null, listPrice: null };
+      await catalog.saveDrift(
+        'conn-1',
+        ['D1'],
+        [
+          {
+            barcode: 'D1',
+            kind: 'stock',
+            confirmed: none,
+            live: none,
+            action: 'reported',
+            detectedAt: at(9_000).toISOString(),
+          },
+        ],
+      );
+      expect(await reads.listBarcodesInState('conn-1', 'held', null, 10)).toEqual(['H1', 'H2']);
+      expect(await reads.listBarcodesInState('conn-1', 'held', 'H1', 10)).toEqual(['H2']);
+      expect(await reads.listBarcodesInState('conn-1', 'drifted', null, 10)).toEqual(['D1']);
+      // The budget-deferred H1 is not a guard hold: the push answer's heldCount is 1, and so is this.
+      expect(await reads.heldCountOfPush('push-h')).toBe(1);
+      expect(await reads.heldCountOfPush('push-a')).toBe(0);
     });
 
     it('gives the accept → confirm lag of settled chunks since a time', async () => {

@@ -67,6 +67,19 @@ describe('pushTotals', () => {
     expect(pushTotals([job({ summary: settled(10, 0) }), job({ batchRequestId: null })]).done).toBe(true);
     expect(pushTotals([job({})]).items.pending).toBe(10);
   });
+
+  it('reports held prices beside the chunks: a held barcode’s stock may still be on its way', () => {
+    const totals = pushTotals([job({})], 2);
+    expect(totals.items).toEqual({
+      total: 10,
+      confirmed: 0,
+      failed: 0,
+      scheduled: 0,
+      held: 2,
+      notSent: 0,
+      pending: 10,
+    });
+  });
 });
 
 describe('items that never reach Trendyol', () => {
