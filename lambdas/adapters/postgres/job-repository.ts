@@ -26,7 +26,8 @@ import { decimalOrNull, numberOf, queryRows, toIso, toIsoOrNull } from './rows';
 import { jobs } from './schema';
 
 const { body: _body, items: _items, ...headerColumns } = getTableColumns(jobs);
-type JobHeader = Omit<typeof jobs.$inferSelect, 'body' | 'items'>;
+/** A `jobs` row as read without its body and items (see PAYLOAD_SLICE_CHARS). */
+export type JobHeader = Omit<typeof jobs.$inferSelect, 'body' | 'items'>;
 
 /**
  * A 1,000-item chunk's body and items are ~70 KB each, above the Data API's 64 KB row limit, so job
@@ -35,11 +36,16 @@ type JobHeader = Omit<typeof jobs.$inferSelect, 'body' | 'items'>;
 const PAYLOAD_SLICE_CHARS = 15_000;
 const FINISHED: Job['status'][] = ['success', 'failed'];
 
-function toJob(header: JobHeader, payload: { body: string; items: InventoryItem[] }): Job {
+/**
+ * A job row without its body and items as the port's Job fields: timestamps as ISO-8601, the three
+ * confirmation counts as one `confirmationCounts` (null until a settlement recorded them). Shared by
+ * the job repository and the read-only push queries, so both show a job alike.
+ */
+export function toJobHeader(header: JobHeader): Omit<Job, 'body' | 'items'> {
   const { confirmedCount, failedCount, unresolvedCount, ...rest } = header;
   return {
     ...rest,
-    ...payload,
+    seq: numberOf(rest.seq),
     confirmation: header.confirmation ?? null,
     confirmationCounts:
       confirmedCount === null || failedCount === null || unresolvedCount === null
@@ -55,6 +61,10 @@ function toJob(header: JobHeader, payload: { body: string; items: InventoryItem[
     createdAt: toIso(header.createdAt),
     updatedAt: toIso(header.updatedAt),
   };
+}
+
+function toJob(header: JobHeader, payload: { body: string; items: InventoryItem[] }): Job {
+  return { ...toJobHeader(header), ...payload };
 }
 
 /** The chunk's items as the JSON the intent/history statements read with jsonb_to_recordset. */

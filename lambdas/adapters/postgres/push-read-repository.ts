@@ -10,6 +10,7 @@ import type {
 } from '../../ports/push-reads';
 import type { HistoryEntry } from '../../ports/repositories';
 import type { Database } from './database';
+import { toJobHeader } from './job-repository';
 import {
   centsOrNull,
   jsonOf,
@@ -19,7 +20,6 @@ import {
   stringOf,
   stringOrNull,
   toIso,
-  toIsoOrNull,
 } from './rows';
 import { jobs } from './schema';
 
@@ -29,31 +29,8 @@ const { body: _body, items: _items, ...headerColumns } = getTableColumns(jobs);
 function toHeader(
   row: typeof jobs.$inferSelect | Omit<typeof jobs.$inferSelect, 'body' | 'items'>,
 ): JobHeader {
-  const {
-    body: _b,
-    items: _i,
-    confirmedCount,
-    failedCount,
-    unresolvedCount,
-    ...header
-  } = row as typeof jobs.$inferSelect;
-  return {
-    ...header,
-    confirmation: header.confirmation ?? null,
-    confirmationCounts:
-      confirmedCount === null || failedCount === null || unresolvedCount === null
-        ? null
-        : { confirmed: confirmedCount, failed: failedCount, unresolved: unresolvedCount },
-    settledAt: toIsoOrNull(header.settledAt),
-    seq: numberOf(header.seq),
-    summary: header.summary ?? null,
-    error: header.error ?? null,
-    notBefore: toIsoOrNull(header.notBefore),
-    startedAt: toIsoOrNull(header.startedAt),
-    finishedAt: toIsoOrNull(header.finishedAt),
-    createdAt: toIso(header.createdAt),
-    updatedAt: toIso(header.updatedAt),
-  };
+  const { body: _b, items: _i, ...header } = row as typeof jobs.$inferSelect;
+  return toJobHeader(header);
 }
 
 function reasonsOf(value: unknown): string[] {
