@@ -12,12 +12,12 @@ export function createPollBatchHandler(resolveDeps: () => Promise<PollHandlerDep
     const lagMs = deps.clock.now().getTime() - Date.parse(input.submittedAt);
     if (detail.output.status === 'SETTLED') {
       deps.metrics.milliseconds('ConfirmationLag', lagMs);
-      // Freshness (issue 13): accept (the job's creation) → confirmed, per connection; one metric per
-      // connection is what the status route's p50/p95 are the CloudWatch view of.
+      // Freshness (issue 13): accepted (the push, or the catalog change a sync sent) → confirmed, per
+      // connection; one metric per connection is what the status route's p50/p95 are the CloudWatch view of.
       if (detail.confirmedUpserted > 0 && detail.job) {
         deps.metrics.milliseconds(
           'Freshness',
-          deps.clock.now().getTime() - Date.parse(detail.job.createdAt),
+          deps.clock.now().getTime() - Date.parse(detail.job.options.acceptedAt ?? detail.job.createdAt),
           {
             connectionId: input.connectionId,
           },

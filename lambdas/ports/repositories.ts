@@ -81,6 +81,11 @@ export interface JobOptions {
   forceWrite: boolean;
   originalCount: number;
   coalescedCount: number;
+  /**
+   * When ECI accepted the chunk's values, if earlier than the job: a catalog sync sends values the
+   * catalog accepted at `updatedAt`, so freshness counts from the oldest of them (ISO-8601).
+   */
+  acceptedAt?: string;
 }
 
 export interface Job {

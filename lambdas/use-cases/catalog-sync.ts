@@ -108,8 +108,10 @@ export async function syncConnection(
   const bodies: PushBody[] = [];
   let httpStatus = 200;
   let catalogCount = 0;
+  // When the catalog accepted each value: freshness runs from the catalog change, not from this sync.
+  const acceptedAt = new Map<string, string>();
   const run = async (items: InventoryItem[]) => {
-    const result = await pushItems(deps, connection, items, flags, { listName: 'variants' });
+    const result = await pushItems(deps, connection, items, flags, { listName: 'variants', acceptedAt });
     bodies.push(result.body);
     if (result.httpStatus === 202) httpStatus = 202;
   };
@@ -120,7 +122,10 @@ export async function syncConnection(
       const page = await deps.catalog.listVariants(connection.id, { after, limit: READ_PAGE });
       for (const v of page) {
         const item = variantToItem(v);
-        if (item) batch.push(item);
+        if (item) {
+          batch.push(item);
+          acceptedAt.set(item.barcode, v.updatedAt);
+        }
       }
       catalogCount += page.length;
       if (batch.length >= MAX_ITEMS_PER_PUSH - READ_PAGE) {

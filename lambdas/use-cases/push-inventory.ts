@@ -104,6 +104,11 @@ export interface PushItemsOptions {
   skipPriceGuard?: boolean;
   /** Path prefix of validation issues (`items` for a push, `variants` for the catalog). */
   listName?: string;
+  /**
+   * When each barcode's value was accepted, if before this call (a catalog row's `updatedAt`, ISO-8601);
+   * a chunk's job records the oldest of its items' so freshness runs from the catalog change.
+   */
+  acceptedAt?: ReadonlyMap<string, string>;
 }
 
 /** A held or deferred price as the push/sync response shows it (decimal numbers, as pushed). */
@@ -178,7 +183,12 @@ export async function pushItems(
   const newJobs: NewPushJob[] = [];
   const messages: ChunkMessage[] = [];
   const claims: Array<{ bodyHash: string; jobId: string }> = [];
-  const newJob = (chunk: Chunk, jobId: string, extra: Partial<NewPushJob>): NewPushJob => ({
+  const acceptedAtOf = (chunk: Chunk): string | undefined =>
+    chunk.items
+      .map((i) => extra.acceptedAt?.get(i.barcode))
+      .filter((at): at is string => at !== undefined)
+      .sort()[0];
+  const newJob = (chunk: Chunk, jobId: string, overrides: Partial<NewPushJob>): NewPushJob => ({
     id: jobId,
     status: 'queued',
     connectionId: connection.id,
@@ -187,10 +197,10 @@ export async function pushItems(
     bodyHash: chunk.bodyHash,
     body: chunk.body,
     items: chunk.items,
-    options,
+    options: { ...options, ...(acceptedAtOf(chunk) !== undefined && { acceptedAt: acceptedAtOf(chunk) }) },
     notBefore: null,
     recordsIntent: gate.writeEnabled,
-    ...extra,
+    ...overrides,
   });
   const base = (chunk: Chunk) => ({
     chunkIndex: chunk.chunkIndex,

@@ -133,6 +133,20 @@ describe('catalog', () => {
     });
   });
 
+  // Review finding: freshness ran from the sync, so the time a change waited for the schedule never showed.
+  it('freshness of a synced value runs from the catalog change, not from the sync', async () => {
+    const connectionId = await newConnection('Fresh shop');
+    expect((await putVariants(connectionId, [{ barcode: 'FRESH-1', quantity: 3 }])).status).toBe(200);
+    clock.advance(20 * 60_000); // the value waits 20 minutes for the schedule
+    expect((await sync(connectionId)).body).toMatchObject({ enqueuedCount: 1 });
+    await stack.settle();
+    const status = await api.get<{ freshness: { lastHour: { items: number; p50Ms: number } } }>(
+      `/v1/connections/${connectionId}/status`,
+    );
+    expect(status.body.freshness.lastHour.items).toBe(1);
+    expect(status.body.freshness.lastHour.p50Ms).toBeGreaterThanOrEqual(20 * 60_000);
+  });
+
   it('refuses bad variants with the push error shape and writes nothing', async () => {
     const connectionId = await newConnection('Strict catalog');
     const bad = await putVariants(connectionId, [

@@ -130,7 +130,9 @@ export class PostgresPushReadRepository implements PushReadRepository {
   ): Promise<Array<{ lagMs: number; items: number; settledAt: string }>> {
     const rows = await queryRows(
       this.db,
-      sql`SELECT round(extract(epoch FROM (s.settled_at - j.created_at)) * 1000) AS lag_ms,
+      // From when ECI accepted the values: the catalog change for a synced chunk, else the push.
+      sql`SELECT round(extract(epoch FROM (s.settled_at -
+                   coalesce((j.options->>'acceptedAt')::timestamptz, j.created_at))) * 1000) AS lag_ms,
                  coalesce((j.summary->'confirmation'->>'successCount')::int, 0) AS items,
                  s.settled_at
           FROM jobs j
