@@ -38,6 +38,19 @@ import { SqsEventSource } from './sqs-event-source';
 
 export const DEMO_CONNECTION_NAME = 'Demo (Trendyol simulator)';
 export const DEMO_SELLER = { sellerId: 100001, apiKey: 'demo-key', apiSecret: 'demo-secret' };
+
+/** The demo connection both local runtimes (`npm start`, `npm run twin`) create, bound to their simulator. */
+export function demoConnectionInput(simulatorUrl: string) {
+  return {
+    type: 'trendyol' as const,
+    name: DEMO_CONNECTION_NAME,
+    sellerId: DEMO_SELLER.sellerId,
+    apiKey: DEMO_SELLER.apiKey,
+    apiSecret: DEMO_SELLER.apiSecret,
+    baseUrl: simulatorUrl,
+    integratorName: 'ECI',
+  };
+}
 export const DEFAULT_API_KEY = 'eci-local-dev-key';
 const SHORT_LIVED_TABLE = 'eci-local-short-lived';
 const IDEMPOTENCY_TABLE = 'eci-local-idempotency';
@@ -274,18 +287,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await api.connections.update(existing.id, { baseUrl: simulator.url }, api.clock.now());
   }
   const demoConnectionId =
-    existing?.id ??
-    (
-      await createConnection(api, {
-        type: 'trendyol',
-        name: DEMO_CONNECTION_NAME,
-        sellerId: DEMO_SELLER.sellerId,
-        apiKey: DEMO_SELLER.apiKey,
-        apiSecret: DEMO_SELLER.apiSecret,
-        baseUrl: simulator.url,
-        integratorName: 'ECI',
-      })
-    ).id;
+    existing?.id ?? (await createConnection(api, demoConnectionInput(simulator.url))).id;
   const resumed = await resumeUnfinishedWork({ jobs: api.jobs, queue: api.queue, workflow });
 
   const gateway = await startHttpGateway({

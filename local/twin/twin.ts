@@ -32,7 +32,12 @@ import {
   serverEndpoint,
   startDynalite,
 } from '../engines';
-import { DEFAULT_API_KEY, DEMO_CONNECTION_NAME, DEMO_SELLER } from '../runtime/local-stack';
+import {
+  DEFAULT_API_KEY,
+  DEMO_CONNECTION_NAME,
+  DEMO_SELLER,
+  demoConnectionInput,
+} from '../runtime/local-stack';
 import { type ResumeReport, resumeUnfinishedWork } from '../runtime/resume-unfinished-work';
 import type { SqsEventSource } from '../runtime/sqs-event-source';
 import { createTrendyolSimulator } from '../simulator/simulator';
@@ -510,15 +515,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         id: existing.id,
       });
     } else {
-      const created = await call('POST', '/v1/connections', {
-        type: 'trendyol',
-        name: DEMO_CONNECTION_NAME,
-        sellerId: DEMO_SELLER.sellerId,
-        apiKey: DEMO_SELLER.apiKey,
-        apiSecret: DEMO_SELLER.apiSecret,
-        baseUrl: simulator.url,
-        integratorName: 'ECI',
-      });
+      const created = await call('POST', '/v1/connections', demoConnectionInput(simulator.url));
       demoConnectionId = created.id;
     }
 

@@ -6,7 +6,8 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../local/cli/main';
-import { DEMO_SELLER, type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
+import { DEMO_SELLER, type LocalStack } from '../../local/runtime/local-stack';
+import { startFastStack } from '../support/fast-stack';
 import { apiClient } from '../support/local-stack-client';
 
 let stack: LocalStack;
@@ -37,15 +38,7 @@ async function eci(...args: string[]) {
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    simulatorPort: 0,
-    inMemory: true,
-    writeEnabled: true,
-    simulatorProcessingDelayMs: 0,
-    waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
-    releaseIntervalMs: 3_600_000,
-  });
+  stack = await startFastStack();
   api = apiClient(stack);
   stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'CLI-LOCKED', locked: true });
 });

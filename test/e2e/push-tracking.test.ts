@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
+import type { PushView as CliPushView } from '../../local/cli/main';
+import { DEMO_SELLER, type LocalStack } from '../../local/runtime/local-stack';
+import { startFastStack } from '../support/fast-stack';
 import { apiClient } from '../support/local-stack-client';
 
 let stack: LocalStack;
@@ -7,15 +9,7 @@ let api: ReturnType<typeof apiClient>;
 let connectionId: string;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    simulatorPort: 0,
-    inMemory: true,
-    writeEnabled: true,
-    simulatorProcessingDelayMs: 0,
-    waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
-    releaseIntervalMs: 3_600_000,
-  });
+  stack = await startFastStack();
   api = apiClient(stack);
   connectionId = stack.demoConnectionId;
   stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'LOCKED-1', locked: true });
@@ -36,19 +30,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface PushView {
-  pushId: string;
-  done: boolean;
-  chunkCount: number;
-  counts: Record<string, number>;
-  items: {
-    total: number;
-    confirmed: number;
-    failed: number;
-    scheduled: number;
-    held: number;
-    pending: number;
-  };
+/** The CLI's view of GET /v1/pushes/:pushId, plus the chunks it does not read. */
+type PushView = CliPushView & {
   chunks: Array<{
     jobId: string;
     state: string;
@@ -57,8 +40,7 @@ interface PushView {
     confirmed: number;
     failed: number;
   }>;
-  failedItems: Array<{ barcode: string; failureReasons: string[] }>;
-}
+};
 
 async function waitDone(pushId: string): Promise<PushView> {
   for (let i = 0; i < 200; i++) {

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileConnection } from '../../lambdas/use-cases/reconcile-drift';
-import { DEMO_SELLER, type LocalStack, startLocalStack } from '../../local/runtime/local-stack';
+import { DEMO_SELLER, type LocalStack } from '../../local/runtime/local-stack';
+import { startFastStack } from '../support/fast-stack';
 import { apiClient } from '../support/local-stack-client';
 
 // Debian's chromium, installed by .ci/run; a machine without it cannot run this test at all.
@@ -17,15 +18,7 @@ let pushId: string;
 
 describe.skipIf(!hasChromium)('status page in headless Chromium', () => {
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      simulatorPort: 0,
-      inMemory: true,
-      writeEnabled: true,
-      simulatorProcessingDelayMs: 0,
-      waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
-      releaseIntervalMs: 3_600_000,
-    });
+    stack = await startFastStack();
     const api = apiClient(stack);
     // A product locked at Trendyol: its item fails in the batch result.
     stack.simulator.setProduct(DEMO_SELLER.sellerId, { barcode: 'PAGE-BAD', locked: true });
