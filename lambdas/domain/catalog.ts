@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { barcodeProblem } from './barcode';
 import type { InventoryItem } from './inventory-item';
 import { MAX_ITEMS_PER_PUSH } from './inventory-item';

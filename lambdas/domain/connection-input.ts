@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { settingsPatchSchema } from './connection-settings';
 import { safeText } from './text';
 

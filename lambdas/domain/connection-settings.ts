@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What ECI does when Trendyol's live price differs from the price Trendyol confirmed. */
 export type DriftPolicy = 'correct' | 'report';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Characters ECI refuses in every piece of text a caller sends (ids, query values, names, barcodes,

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { MetricsSink } from '../composition/observability';
 import { ValidationError } from '../domain/validation-error';
 import {

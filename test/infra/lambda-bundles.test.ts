@@ -48,6 +48,20 @@ describe('Lambda bundles hold no local-only code', () => {
   });
 });
 
+/** Issue 12's bundle budget: each function's minified `index.mjs` (bytes, source map not counted). */
+const BUNDLE_BUDGET_BYTES = 1_000_000;
+
+describe('each bundle stays within its size budget', () => {
+  // A cold start loads and parses the whole file. Importing zod as `import { z } from 'zod'` once
+  // pulled all of zod (446 KB, every locale) into the Api and CatalogSync bundles: 1.26 MB.
+  it.each(FUNCTION_NAMES)(
+    `%s: index.mjs is at most ${BUNDLE_BUDGET_BYTES.toLocaleString('en')} bytes`,
+    (name) => {
+      expect(bundleOf(name).bytes).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
+    },
+  );
+});
+
 describe('each function reads only the variables its contract declares', () => {
   it.each(FUNCTION_NAMES)('%s: every env read in its bundled sources is declared', (name) => {
     const sources = bundleSources(bundleOf(name));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { barcodeProblem } from '../../domain/barcode';
 import { MAX_PAGE_LIMIT, parseCatalogUpsert } from '../../domain/catalog';
 import { createConnectionBodySchema, updateConnectionBodySchema } from '../../domain/connection-input';

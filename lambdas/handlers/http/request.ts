@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { toIssues } from '../../domain/push-request';
 import { findUnsafeCharacter } from '../../domain/text';
 import { ValidationError, type ValidationIssue } from '../../domain/validation-error';
