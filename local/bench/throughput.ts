@@ -53,8 +53,13 @@ export interface WorkflowMeasure {
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 const s1 = (x: number) => x.toFixed(1);
 
-function endToEndLimit(e: EndToEndResult): string {
+/** What bounds an end-to-end run, in words, from its profile (the `limitedBy` of `endToEnd`). */
+export function endToEndLimit(e: EndToEndResult): string {
   const p = e.profile;
+  const engine =
+    e.engine === 'postgresql'
+      ? 'PostgreSQL (DATABASE_URL, in a database of the bench’s own)'
+      : 'in-memory PGlite (DATABASE_URL not set; it runs every statement on the one event loop)';
   const runMs = e.seconds * 1000;
   const trendyolShare = p.sendsPerSecond / 5;
   const sending = `Sends to Trendyol ran at ${s1(p.sendsPerSecond)}/s of the 5/s its rolling limits allow (${pct(trendyolShare)}) over ${s1(p.sendSpanSeconds)} s of a ${s1(e.seconds)} s run`;
@@ -72,7 +77,7 @@ function endToEndLimit(e: EndToEndResult): string {
     trendyolShare >= 0.9
       ? "Trendyol's rolling limits bound the rate."
       : "Trendyol's limits are not what binds: per-chunk work in the consumer, the poller and the database (one process, one event loop, 2 shared cores) is.";
-  return `${sending}; ${shares.join('; ')}. ${verdict}`;
+  return `${engine}. ${sending}; ${shares.join('; ')}. ${verdict}`;
 }
 
 function scalingLimit(scale: ScalingResult): string {
@@ -108,6 +113,7 @@ export async function throughputBench(options: ThroughputOptions, workflow: Work
       `never more than ${rate.busiest10s} in any 10 s, ${rate.busiest60s} in any 60 s.`,
   };
   const endToEndKey = {
+    engine: e2e.engine,
     itemsPerSecond: e2e.itemsPerSecond,
     http429: e2e.http429,
     items: e2e.items,
