@@ -92,12 +92,12 @@ export async function consumeChunk(
   const startedAtMs = deps.clock.now().getTime();
   // A scheduled job (a revert, a correction, an unknown outcome being read back) is only ever sent
   // through the release, which queues it and sends a new message. Any message that finds it scheduled
-  // is a stale or duplicate delivery, even once its time has come, and must not send the body.
-  const waiting = await deps.jobs.get(input.jobId);
+  // is a stale or duplicate delivery, even once its time has come, and must not send the body
+  // (startAttempt leaves a scheduled job as it is).
+  const { before: waiting, job } = await deps.jobs.startAttempt(input.jobId, deps.clock.now());
   if (waiting?.status === 'scheduled') {
     return { outcome: 'not-due', notBefore: waiting.notBefore ?? new Date(startedAtMs).toISOString() };
   }
-  const job = await deps.jobs.startAttempt(input.jobId, deps.clock.now());
   if (!job) return { outcome: 'already-finished' };
   const connection = await deps.connections.get(job.connectionId);
   const { gate, summary } = summaryBase(job, deps, startedAtMs);
