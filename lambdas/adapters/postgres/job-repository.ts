@@ -311,7 +311,9 @@ export class PostgresJobRepository implements JobRepository {
     const at = now.toISOString();
     // A success is one statement: no transaction (two Data API calls fewer per chunk).
     const run = <T>(work: (db: Database) => Promise<T>) =>
-      outcome.status === 'failed' ? this.db.transaction((tx) => work(tx as unknown as Database)) : work(this.db);
+      outcome.status === 'failed'
+        ? this.db.transaction((tx) => work(tx as unknown as Database))
+        : work(this.db);
     await run(async (tx) => {
       const [job] = await tx
         .update(jobs)

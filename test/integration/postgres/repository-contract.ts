@@ -191,10 +191,18 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
         expect(await jobs.get('job-a')).toMatchObject({ status: 'queued', error: { code: 'HTTP_503' } });
         const second = await jobs.startAttempt('job-a', at(3));
         expect(second.job).toMatchObject({ status: 'running', attempts: 2, startedAt: at(1).toISOString() });
-        expect(second.before).toMatchObject({ status: 'queued', attempts: 1, updatedAt: at(2).toISOString() });
+        expect(second.before).toMatchObject({
+          status: 'queued',
+          attempts: 1,
+          updatedAt: at(2).toISOString(),
+        });
         // A delivery that finds the job running (an earlier one stopped mid-send) is told so.
         const third = await jobs.startAttempt('job-a', at(4));
-        expect(third.before).toMatchObject({ status: 'running', attempts: 2, updatedAt: at(3).toISOString() });
+        expect(third.before).toMatchObject({
+          status: 'running',
+          attempts: 2,
+          updatedAt: at(3).toISOString(),
+        });
         expect(third.job).toMatchObject({ status: 'running', attempts: 3 });
 
         await jobs.finish('job-a', { status: 'success', summary: { note: 'done' }, error: null }, at(4));
