@@ -147,6 +147,12 @@ export interface ItemResult {
   failureReasons: string[];
 }
 
+/** What {@link JobRepository.startAttempt} found and did. */
+export interface AttemptStart {
+  before: Pick<Job, 'status' | 'attempts' | 'updatedAt' | 'notBefore'> | undefined;
+  job: Job | undefined;
+}
+
 export interface JobRepository {
   get(id: string): Promise<Job | undefined>;
   latestForConnection(connectionId: string): Promise<Job | undefined>;
@@ -157,10 +163,13 @@ export interface JobRepository {
    */
   createPushJobs(jobs: NewPushJob[], now: Date): Promise<Job[]>;
   /**
-   * Moves a queued/scheduled/running job to running and counts the attempt; returns undefined when
-   * the job is already finished (success or failed), so a redelivered message is only acknowledged.
+   * Starts a delivery's attempt in one write: moves a queued or running job to running and counts the
+   * attempt. `job` is the job as it is now, undefined when nothing was started: the job is missing,
+   * finished (success or failed: a redelivered message is only acknowledged) or scheduled (only the
+   * release sends a scheduled job). `before` is what the job was just before this call (undefined
+   * when it does not exist): a `running` job with attempts > 0 was left mid-send by an earlier delivery.
    */
-  startAttempt(id: string, now: Date): Promise<Job | undefined>;
+  startAttempt(id: string, now: Date): Promise<AttemptStart>;
   /** Moves a running job back to queued (e.g. a retryable failure) keeping the error for display. */
   requeue(id: string, error: JobError, now: Date): Promise<void>;
   /** Records that Trendyol accepted the chunk: job batch id + summary, intents → `sent`, history. */

@@ -92,12 +92,12 @@ export async function consumeChunk(
   const startedAtMs = deps.clock.now().getTime();
   // A scheduled job (a revert, a correction, an unknown outcome being read back) is only ever sent
   // through the release, which queues it and sends a new message. Any message that finds it scheduled
-  // is a stale or duplicate delivery, even once its time has come, and must not send the body.
-  const waiting = await deps.jobs.get(input.jobId);
+  // is a stale or duplicate delivery, even once its time has come, and must not send the body
+  // (startAttempt leaves a scheduled job as it is).
+  const { before: waiting, job } = await deps.jobs.startAttempt(input.jobId, deps.clock.now());
   if (waiting?.status === 'scheduled') {
     return { outcome: 'not-due', notBefore: waiting.notBefore ?? new Date(startedAtMs).toISOString() };
   }
-  const job = await deps.jobs.startAttempt(input.jobId, deps.clock.now());
   if (!job) return { outcome: 'already-finished' };
   const connection = await deps.connections.get(job.connectionId);
   const { gate, summary } = summaryBase(job, deps, startedAtMs);
@@ -170,6 +170,10 @@ export async function consumeChunk(
     );
   }
 
+  // The first send slot is taken while the RUNNING state is written (two independent round trips
+  // per chunk, on the one seller's sequential path); a slot taken for a chunk that then fails to
+  // start only leaves the budget unused.
+  const firstSlot = slotOrError(deps, connection);
   await deps.connections.updateState(
     connection.id,
     { lastAttemptAt: deps.clock.now().toISOString(), lastStatus: 'RUNNING', lastJobId: job.id },
@@ -181,16 +185,15 @@ export async function consumeChunk(
   let reason = 'not sent';
   let retryAfterMs = 0;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    try {
-      await acquireSendSlot(deps, connection);
-    } catch (error) {
+    const slotError = attempt === 1 ? await firstSlot : await slotOrError(deps, connection);
+    if (slotError !== undefined) {
       // Nothing was sent in this attempt: the job is plainly queued again, not "stopped mid-send".
       await deps.jobs.requeue(
         job.id,
-        { code: 'RATE_LIMITED', message: (error as Error).message },
+        { code: 'RATE_LIMITED', message: (slotError as Error).message },
         deps.clock.now(),
       );
-      throw error;
+      throw slotError;
     }
     const outcome = await deps.marketplace.updatePriceAndInventory(connection, credentials, job.body);
     const action = decideSendOutcome({ outcome, attempt, attempts, connectionId: connection.id, random });
@@ -247,6 +250,14 @@ export async function consumeChunk(
     deps.clock.now(),
   );
   throw new RetryableDeliveryError(reason, retryAfterMs || fullJitterBackoffMs(attempts, random));
+}
+
+/** {@link acquireSendSlot}'s failure as a value (never rejects), so it can run beside other work. */
+function slotOrError(deps: ConsumeDeps, connection: Connection): Promise<unknown> {
+  return acquireSendSlot(deps, connection).then(
+    () => undefined,
+    (error: unknown) => error ?? new Error('rate limiter failed'),
+  );
 }
 
 async function acquireSendSlot(deps: ConsumeDeps, connection: Connection) {

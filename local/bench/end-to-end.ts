@@ -10,6 +10,7 @@ import {
   resetDatabaseCounts,
   sumCalls,
 } from './instrument';
+import { ownDatabase } from './own-database';
 
 /** Items per push through the API: the push size, under the API's 5 MiB body limit. */
 export const PUSH_SIZE = 50_000;
@@ -41,6 +42,8 @@ export async function postPush(apiUrl: string, apiKey: string, body: unknown): P
 }
 
 export interface EndToEndResult {
+  /** The database engine the run used: PostgreSQL when DATABASE_URL is set (as Aurora), else PGlite. */
+  engine: 'postgresql' | 'pglite';
   items: number;
   pushes: number;
   chunks: number;
@@ -78,10 +81,13 @@ export interface EndToEndResult {
  * stack (API → SQS → consumer → simulator → confirmation workflow), until every chunk is confirmed.
  * The simulator settles each batch at once and enforces Trendyol's rolling limits (its default), so a
  * 429 is counted. Every AWS call, Lambda invocation, transition and SQL statement is counted for the
- * cost model.
+ * cost model. PostgreSQL from DATABASE_URL (Aurora's engine; in a database of the bench's own) when
+ * set, else in-memory PGlite, which runs every statement synchronously on the one event loop.
  */
 export async function endToEnd(items: number): Promise<EndToEndResult> {
-  const database = countingDatabase();
+  const databaseUrl = process.env.DATABASE_URL;
+  const own = databaseUrl ? await ownDatabase(databaseUrl, '_eci_bench_e2e') : undefined;
+  const database = countingDatabase(own?.url);
   const invocations = invocationCounter();
   let rateLimitWaitMs = 0;
   const stack = await startLocalStack({
@@ -160,6 +166,7 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
       dynamoDbReadUnits: sumCalls(aws.calls, ['GetItem', 'Query']),
     };
     return {
+      engine: own ? 'postgresql' : 'pglite',
       items,
       pushes: Math.ceil(items / PUSH_SIZE),
       chunks,
@@ -195,5 +202,6 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
   } finally {
     aws.stop();
     await stack.stop();
+    await own?.drop();
   }
 }

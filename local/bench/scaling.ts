@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { createConnection } from '../../lambdas/use-cases/connections';
 import { startLocalStack } from '../runtime/local-stack';
 import { compactPushBody, postPush } from './end-to-end';
 import { countingDatabase, invocationCounter } from './instrument';
+import { ownDatabase } from './own-database';
 
 export interface ScalingRow {
   connections: number;
@@ -20,36 +20,6 @@ export interface ScalingResult {
   engine: 'postgresql' | 'pglite';
   itemsPerConnection: number;
   rows: ScalingRow[];
-}
-
-/**
- * A database of the bench's own next to DATABASE_URL's (same server, name + `_eci_bench`), created
- * empty, so the bench never touches the tables tests use. Returns its URL and a drop function.
- */
-async function ownDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const parsed = new URL(url);
-  const name = `${parsed.pathname.replace(/^\//, '') || 'postgres'}_eci_bench`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  parsed.pathname = `/${name}`;
-  return {
-    url: parsed.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS "${name}"`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
 }
 
 /**

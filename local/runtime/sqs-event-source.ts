@@ -9,7 +9,11 @@ export interface SqsEventSourceOptions {
   handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
   /** Lambda's FIFO limit is 10. @default 10 */
   batchSize?: number;
-  /** Long-poll wait per receive, seconds. @default 1 */
+  /**
+   * Long-poll wait, seconds, of a receive that follows an empty one (the queue was idle). A receive
+   * right after a batch does not wait: local-aws-sqs answers a long poll early only once it holds a
+   * full batch, so a wait there would add an idle gap before every short batch. @default 1
+   */
   waitTimeSeconds?: number;
   onError?: (error: unknown) => void;
 }
@@ -23,6 +27,9 @@ export class SqsEventSource {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private inFlight = 0;
+  /** The batch being received or handled; the next one starts after it (see {@link pollOnce}). */
+  private turn: Promise<unknown> = Promise.resolve();
+  private lastSawMessages = false;
 
   constructor(private readonly options: SqsEventSourceOptions) {}
 
@@ -40,14 +47,26 @@ export class SqsEventSource {
     return this.inFlight === 0;
   }
 
-  /** Receives and handles one batch; returns how many messages it saw. */
-  async pollOnce(): Promise<number> {
+  /**
+   * Receives and handles one batch; returns how many messages it saw. Batches run one at a time, also
+   * when a test or `settle()` polls beside the background loop: Lambda runs one batch per FIFO message
+   * group at a time, and local-aws-sqs, unlike SQS, hands out a group's next messages while its
+   * earlier ones are still in flight, so two batches at once could send one seller's chunks out of
+   * order.
+   */
+  pollOnce(): Promise<number> {
+    const run = this.turn.then(() => this.receiveAndHandle());
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async receiveAndHandle(): Promise<number> {
     const { client, queueUrl } = this.options;
     const received = await client.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: this.options.batchSize ?? 10,
-        WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
+        WaitTimeSeconds: this.lastSawMessages ? 0 : (this.options.waitTimeSeconds ?? 1),
         // local-aws-sqs fills system attributes (ApproximateReceiveCount…) only for the older field.
         AttributeNames: ['All'],
         MessageSystemAttributeNames: ['All'],
@@ -55,6 +74,7 @@ export class SqsEventSource {
       }),
     );
     const messages = received.Messages ?? [];
+    this.lastSawMessages = messages.length > 0;
     if (messages.length === 0) return 0;
     this.inFlight += 1;
     try {

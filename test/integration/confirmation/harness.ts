@@ -212,7 +212,7 @@ export async function createConfirmationHarness(): Promise<ConfirmationHarness> 
         ],
         clock.now(),
       );
-      const job = await repositories.jobs.startAttempt(jobId, clock.now());
+      const { job } = await repositories.jobs.startAttempt(jobId, clock.now());
       if (!job) throw new Error(`job ${jobId} could not start`);
       sim.setNextBatchDelays([delay]);
       const credentials = await secrets.get(connection.secretRef);

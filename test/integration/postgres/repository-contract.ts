@@ -183,21 +183,40 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
       it('counts attempts and refuses to restart a finished job', async () => {
         await jobs.createPushJobs([pushJob('job-a', [{ barcode: 'A', quantity: 1 }])], T0);
         const first = await jobs.startAttempt('job-a', at(1));
-        expect(first).toMatchObject({ status: 'running', attempts: 1, startedAt: at(1).toISOString() });
+        expect(first.job).toMatchObject({ status: 'running', attempts: 1, startedAt: at(1).toISOString() });
+        expect(first.job?.items).toEqual([{ barcode: 'A', quantity: 1 }]);
+        // What the job was before this attempt, from the same write.
+        expect(first.before).toMatchObject({ status: 'queued', attempts: 0, updatedAt: T0.toISOString() });
         await jobs.requeue('job-a', { code: 'HTTP_503', message: 'unavailable' }, at(2));
         expect(await jobs.get('job-a')).toMatchObject({ status: 'queued', error: { code: 'HTTP_503' } });
         const second = await jobs.startAttempt('job-a', at(3));
-        expect(second).toMatchObject({ status: 'running', attempts: 2, startedAt: at(1).toISOString() });
+        expect(second.job).toMatchObject({ status: 'running', attempts: 2, startedAt: at(1).toISOString() });
+        expect(second.before).toMatchObject({
+          status: 'queued',
+          attempts: 1,
+          updatedAt: at(2).toISOString(),
+        });
+        // A delivery that finds the job running (an earlier one stopped mid-send) is told so.
+        const third = await jobs.startAttempt('job-a', at(4));
+        expect(third.before).toMatchObject({
+          status: 'running',
+          attempts: 2,
+          updatedAt: at(3).toISOString(),
+        });
+        expect(third.job).toMatchObject({ status: 'running', attempts: 3 });
 
         await jobs.finish('job-a', { status: 'success', summary: { note: 'done' }, error: null }, at(4));
-        expect(await jobs.startAttempt('job-a', at(5))).toBeUndefined();
+        expect(await jobs.startAttempt('job-a', at(5))).toEqual({
+          before: expect.objectContaining({ status: 'success', attempts: 3 }),
+          job: undefined,
+        });
         expect(await jobs.get('job-a')).toMatchObject({
           status: 'success',
-          attempts: 2,
+          attempts: 3,
           finishedAt: at(4).toISOString(),
           summary: { note: 'done' },
         });
-        expect(await jobs.startAttempt('missing', at(5))).toBeUndefined();
+        expect(await jobs.startAttempt('missing', at(5))).toEqual({ before: undefined, job: undefined });
       });
 
       it('records acceptance (intents → sent) and merges the summary', async () => {

@@ -20,6 +20,7 @@ import type {
   UpdateOutcome,
 } from '../../../lambdas/ports/marketplace';
 import type {
+  AttemptStart,
   BarcodeState,
   Connection,
   ConnectionRepository,
@@ -162,15 +163,18 @@ export class MemoryStore implements JobRepository, InventoryRepository {
     const s = this.jobs.get(id)?.status;
     return s === 'success' || s === 'failed';
   }
-  async startAttempt(id: string, now: Date) {
+  async startAttempt(id: string, now: Date): Promise<AttemptStart> {
     const job = this.jobs.get(id);
-    if (!job || this.finished(id)) return undefined;
+    if (!job) return { before: undefined, job: undefined };
+    const { status, attempts, updatedAt, notBefore } = job;
+    const before = { status, attempts, updatedAt, notBefore };
+    if (this.finished(id) || status === 'scheduled') return { before, job: undefined };
     this.patch(
       id,
       { status: 'running', attempts: job.attempts + 1, startedAt: job.startedAt ?? now.toISOString() },
       now,
     );
-    return this.get(id);
+    return { before, job: await this.get(id) };
   }
   async requeue(id: string, error: Job['error'], now: Date) {
     if (!this.finished(id)) this.patch(id, { status: 'queued', error }, now);
