@@ -21,7 +21,7 @@ import {
 import type { StageConfig } from '../config/stage-config.js';
 import { ConfirmationWorkflow } from '../constructs/confirmation-workflow.js';
 import { EciFunction } from '../constructs/eci-function.js';
-import { Observability } from '../constructs/observability.js';
+import { Observability, POLL_SIGNALS_METRIC } from '../constructs/observability.js';
 
 // Shared with the functions; their one home is lambdas/config/shared.ts.
 export {
@@ -177,6 +177,7 @@ export class ServiceStack extends Stack {
       functions: this.functions,
       databaseFunctions: Object.values(this.functions),
       stateMachine: this.workflow.stateMachine,
+      signalledErrors: { pollBatch: POLL_SIGNALS_METRIC },
     });
 
     new CfnOutput(this, 'ConfirmationStateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
