@@ -133,6 +133,11 @@ export function composePollBatch(env: Env, platform: Platform): PollBatchFunctio
     ...deps,
     secrets: platform.secretStore(config.CONNECTION_SECRET_PREFIX),
     marketplace: marketplace(deps.metrics),
+    // The seller's read budgets (batch results, read-back), shared with every other poller.
+    rateLimiter: new DynamoDbRateLimiter({
+      client: platform.clients.dynamodb(),
+      tableName: config.DEDUP_TABLE_NAME,
+    }),
     sleep: platform.sleep,
   };
 }

