@@ -94,6 +94,11 @@ export function composeApi(env: Env, platform: Platform): ApiFunctionDeps {
     dedup: dedupStore(platform, config.DEDUP_TABLE_NAME),
     queue: chunkQueue(platform, config.PUSH_QUEUE_URL),
     marketplace: marketplace(deps.metrics),
+    // GET /v1/inventory/batch/:id reads Trendyol within the seller's read budget, as the poller does.
+    rateLimiter: new DynamoDbRateLimiter({
+      client: platform.clients.dynamodb(),
+      tableName: config.DEDUP_TABLE_NAME,
+    }),
     ids: platform.ids,
     sleep: platform.sleep,
     writeEnabledEnv: config.TRENDYOL_WRITE_ENABLED,
@@ -133,6 +138,11 @@ export function composePollBatch(env: Env, platform: Platform): PollBatchFunctio
     ...deps,
     secrets: platform.secretStore(config.CONNECTION_SECRET_PREFIX),
     marketplace: marketplace(deps.metrics),
+    // The seller's read budgets (batch results, read-back), shared with every other poller.
+    rateLimiter: new DynamoDbRateLimiter({
+      client: platform.clients.dynamodb(),
+      tableName: config.DEDUP_TABLE_NAME,
+    }),
     sleep: platform.sleep,
   };
 }

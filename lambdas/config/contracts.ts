@@ -90,10 +90,14 @@ export const CONTRACTS = {
     [ENV.IDEMPOTENCY_TABLE_NAME]: text,
     [ENV.CONFIRMATION_STATE_MACHINE_ARN]: text,
   }),
-  /** Step Functions task → polls one batch and records what Trendyol confirmed. No queue, no dedup. */
+  /**
+   * Step Functions task → polls one batch and records what Trendyol confirmed. No queue; the
+   * short-lived table holds the seller's read budgets (batch results, read-back).
+   */
   PollBatch: defineContract('PollBatch', 'poll-batch.ts', {
     ...database,
     [ENV.CONNECTION_SECRET_PREFIX]: text,
+    [ENV.DEDUP_TABLE_NAME]: text,
   }),
   /**
    * Schedule → syncs each connection's catalog and re-sends failed values (the push use case: dedup +

@@ -287,6 +287,21 @@ export interface BarcodeState {
   history: HistoryEntry[];
 }
 
+/** What `applyBatchResult` did and saw. */
+export interface AppliedBatchResult {
+  /** Confirmed rows written (a newer confirmed value is left as it is). */
+  confirmedUpserted: number;
+  /** FAILED items in the input. */
+  failed: number;
+  /**
+   * SUCCESS barcodes another batch had confirmed at or after `submittedAt` (seen before this apply):
+   * which of the two Trendyol applied last is unknown.
+   */
+  raced: string[];
+  /** SUCCESS barcodes whose confirmed value, after this apply, is another batch's (a newer push's). */
+  overtaken: string[];
+}
+
 export interface InventoryRepository {
   /** Latest accepted value per barcode (for diff, dedup and price checks). */
   findKnownValues(connectionId: string, barcodes: readonly string[]): Promise<Map<string, KnownValue>>;
@@ -294,12 +309,21 @@ export interface InventoryRepository {
    * Applies a settled batch of `jobId`: SUCCESS items become confirmed values unless a newer push
    * (higher job seq) was already confirmed for that barcode; FAILED items keep Trendyol's reasons
    * verbatim; the intents of this job move to confirmed/failed; history is appended. Idempotent.
-   * Returns how many confirmed rows were written.
+   * In the same step (one statement on PostgreSQL) it reports, for the SUCCESS items, what the
+   * poller's race checks need, so a batch that settles cleanly needs no further reads.
+   * @throws when the job does not exist or belongs to another connection (nothing is written).
    */
   applyBatchResult(
-    input: { connectionId: string; jobId: string; batchRequestId: string; results: ItemResult[] },
+    input: {
+      connectionId: string;
+      jobId: string;
+      batchRequestId: string;
+      results: ItemResult[];
+      /** When Trendyol accepted the batch; without it `raced` is empty. */
+      submittedAt?: Date;
+    },
     now: Date,
-  ): Promise<{ confirmedUpserted: number; failed: number }>;
+  ): Promise<AppliedBatchResult>;
   /**
    * Trendyol's live value no longer matches the confirmed one (an older batch landed after a newer
    * one): the barcodes' confirmed intents become `failed`, with `reason` in their history, so the next

@@ -17,7 +17,9 @@ import type { ConfirmationInput } from '../ports/confirmation-workflow';
 import type { DedupStore } from '../ports/dedup-store';
 import type { IdGenerator } from '../ports/id-generator';
 import type { BatchOutcome, BatchResult, MarketplaceClient } from '../ports/marketplace';
+import type { RateLimiter } from '../ports/rate-limiter';
 import type {
+  AppliedBatchResult,
   Connection,
   ConnectionRepository,
   InventoryRepository,
@@ -27,6 +29,7 @@ import type {
 import type { ConnectionCredentials, SecretStore } from '../ports/secret-store';
 import { notFound } from './errors';
 import { readLiveValues, verifyThroughReadBack } from './read-back';
+import { acquireReadSlot, READ_SLOT_MAX_WAIT_MS } from './read-budget';
 
 export interface PollDeps {
   connections: ConnectionRepository;
@@ -39,6 +42,11 @@ export interface PollDeps {
   /** Needed to schedule the correction of an overtaken value; without them it waits out a full window. */
   dedup?: DedupStore;
   ids?: IdGenerator;
+  /**
+   * The seller's read budgets (`batch-results`, `read-back`), shared with every other poller and
+   * reader; without it (unit harnesses) reads are not budgeted.
+   */
+  rateLimiter?: RateLimiter;
 }
 
 export type PollStatus = 'SETTLED' | 'PENDING' | 'UNCONFIRMED';
@@ -59,6 +67,8 @@ export interface PollOptions {
   shortPollMs?: number;
   /** Pause between polls inside one invocation. @default 1000 */
   shortPollIntervalMs?: number;
+  /** Pause before the first look (the workflow's first invocation: `FIRST_INVOCATION_POLLING`). @default 0 */
+  firstLookDelayMs?: number;
   /**
    * A read (GET /v1/inventory/batch/:id): it may settle a batch nobody settled yet (recorded once),
    * but never rewrites a recorded outcome.
@@ -112,8 +122,14 @@ export async function pollBatch(
   const settledAlready = isSettledConfirmation(job.confirmation);
 
   const budgetEnd = deps.clock.now().getTime() + (settledAlready ? 0 : (options.shortPollMs ?? 8000));
-  let outcome: BatchOutcome;
+  // Each GET takes a slot of the seller's batch-results read budget; a read that finds none within
+  // the wait is skipped (the batch counts as pending and the next poll tries again).
+  const readDeadline = Math.max(budgetEnd, deps.clock.now().getTime() + READ_SLOT_MAX_WAIT_MS);
+  let outcome: BatchOutcome | undefined;
+  const firstLookDelayMs = settledAlready ? 0 : (options.firstLookDelayMs ?? 0);
+  if (firstLookDelayMs > 0) await deps.sleep(firstLookDelayMs);
   for (;;) {
+    if (!(await acquireReadSlot(deps, connection, 'batch-results', readDeadline))) break;
     outcome = await deps.marketplace.getBatchResult(connection, credentials, input.batchRequestId);
     const reading =
       outcome.kind === 'found'
@@ -128,7 +144,7 @@ export async function pollBatch(
     if (deps.clock.now().getTime() + (options.shortPollIntervalMs ?? 1000) > budgetEnd) break;
     await deps.sleep(options.shortPollIntervalMs ?? 1000);
   }
-  const batch = outcome.kind === 'found' ? outcome.batch : null;
+  const batch = outcome?.kind === 'found' ? outcome.batch : null;
   const base = { batch, job, confirmedUpserted: 0, failedCount: 0 };
 
   if (settledAlready) {
@@ -144,10 +160,9 @@ export async function pollBatch(
     ? readBatchResult({ requested, items: batchItems(batch), submittedAt, now: deps.clock.now() })
     : undefined;
   if (reading) {
-    // Barcodes another batch confirmed while this one was in flight: which of the two Trendyol
-    // applied last is unknown, so they are read back when this batch settles.
-    const raced = await racedBarcodes(deps, job, input.batchRequestId, submittedAt, reading.results);
     // Final items are recorded as soon as they are seen: one slow or missing item holds back no other.
+    // The same set-based write reports the barcodes the race checks need, so a clean batch reads
+    // nothing more.
     const applied =
       reading.results.length > 0
         ? await deps.inventory.applyBatchResult(
@@ -156,10 +171,14 @@ export async function pollBatch(
               jobId: job.id,
               batchRequestId: input.batchRequestId,
               results: reading.results,
+              submittedAt,
             },
             deps.clock.now(),
           )
-        : { confirmedUpserted: 0, failed: 0 };
+        : { confirmedUpserted: 0, failed: 0, raced: [], overtaken: [] };
+    // Barcodes another batch confirmed while this one was in flight: which of the two Trendyol
+    // applied last is unknown, so they are read back when this batch settles.
+    const raced = await racedBarcodes(deps, job, applied.raced);
     if (reading.kind === 'settled') {
       return settle(deps, {
         job,
@@ -179,8 +198,9 @@ export async function pollBatch(
     base.failedCount = applied.failed;
   }
 
-  const wait = outcome.kind === 'gone' ? null : nextPollWaitSeconds(attempt, submittedAt, deps.clock.now());
-  if (wait !== null || options.onDemand) {
+  const wait = outcome?.kind === 'gone' ? null : nextPollWaitSeconds(attempt, submittedAt, deps.clock.now());
+  // Not read at all (no read slot): nothing to conclude from, so still pending.
+  if (wait !== null || options.onDemand || outcome === undefined) {
     return {
       ...base,
       output: { status: 'PENDING', attempt, nextWaitSeconds: wait ?? 0 },
@@ -285,13 +305,15 @@ async function settle(
     submittedAt: Date;
     attempt: number;
     batch: BatchResult | null;
-    applied: { confirmedUpserted: number; failed: number };
+    applied: AppliedBatchResult;
   },
 ): Promise<PollDetail> {
   const { job, connection, credentials, batchRequestId, results, missing, submittedAt, attempt } = ctx;
   // Items the result never listed: what the read-back shows live is confirmed, the rest unresolved.
   let confirmedByReadBack: string[] = [];
   let unresolved: string[] = missing;
+  // Barcodes whose confirmed value is now another batch's, as the applies reported them.
+  const overtaken = [...ctx.applied.overtaken];
   if (missing.length > 0) {
     const values = await readLiveValues(deps, connection, credentials, missing);
     if (values) {
@@ -302,7 +324,7 @@ async function settle(
         .map((i) => i.barcode);
       unresolved = missing.filter((b) => !confirmedByReadBack.includes(b));
       if (confirmedByReadBack.length > 0) {
-        await deps.inventory.applyBatchResult(
+        const byReadBack = await deps.inventory.applyBatchResult(
           {
             connectionId: job.connectionId,
             jobId: job.id,
@@ -315,6 +337,7 @@ async function settle(
           },
           deps.clock.now(),
         );
+        overtaken.push(...byReadBack.overtaken);
       }
     }
   }
@@ -323,15 +346,10 @@ async function settle(
     ...results,
     ...confirmedByReadBack.map((barcode) => ({ barcode, status: 'SUCCESS' as const, failureReasons: [] })),
   ];
-  const drifted = await checkOvertakenValues(
-    deps,
-    job,
-    connection,
-    credentials,
-    batchRequestId,
-    landed,
-    ctx.raced,
-  );
+  const drifted = await checkOvertakenValues(deps, job, connection, credentials, batchRequestId, landed, {
+    raced: ctx.raced,
+    overtaken,
+  });
   const successCount = results.filter((r) => r.status === 'SUCCESS').length + confirmedByReadBack.length;
   const failedCount = results.filter((r) => r.status === 'FAILED').length;
   const counts: ConfirmationCounts = {
@@ -389,30 +407,13 @@ async function settle(
 }
 
 /**
- * Barcodes of `results` that another batch confirmed after this one was submitted (kept in the job's
- * summary as `racedBarcodes`, since results are recorded over several polls).
+ * The job's raced barcodes: those another batch confirmed after this one was submitted, as seen by
+ * this poll's apply (`seen`) or an earlier one (kept in the job's summary as `racedBarcodes`, since
+ * results are recorded over several polls). Writes only when this poll saw new ones.
  */
-async function racedBarcodes(
-  deps: PollDeps,
-  job: Job,
-  batchRequestId: string,
-  submittedAt: Date,
-  results: readonly SettledItem[],
-): Promise<string[]> {
+async function racedBarcodes(deps: PollDeps, job: Job, seen: readonly string[]): Promise<string[]> {
   const known = Array.isArray(job.summary?.racedBarcodes) ? (job.summary.racedBarcodes as string[]) : [];
-  const fresh = results
-    .filter((r) => r.status === 'SUCCESS' && !known.includes(r.barcode))
-    .map((r) => r.barcode);
-  if (fresh.length === 0) return known;
-  const states = await deps.inventory.getBarcodeStates(job.connectionId, fresh, 0);
-  const raced = states
-    .filter(
-      (s) =>
-        s.confirmed &&
-        s.confirmed.batchRequestId !== batchRequestId &&
-        Date.parse(s.confirmed.confirmedAt) >= submittedAt.getTime(),
-    )
-    .map((s) => s.barcode);
+  const raced = seen.filter((b) => !known.includes(b));
   if (raced.length === 0) return known;
   const all = [...known, ...raced];
   await deps.jobs.mergeSummary(job.id, { racedBarcodes: all }, deps.clock.now());
@@ -473,6 +474,10 @@ function knownDiffersFromLive(
  * the live value is read back; where it differs, the seller's value is marked failed and a
  * correction job is scheduled (as a revert is: after Trendyol's 15-minute window for the identical
  * body, if one is open).
+ *
+ * `known` (from the applies that just recorded `results`) names the candidates: barcodes now
+ * confirmed by another batch, plus the raced ones; only those are read. Without it (a job settled
+ * by read-back alone) every SUCCESS barcode's state is read.
  */
 async function checkOvertakenValues(
   deps: PollDeps,
@@ -481,11 +486,15 @@ async function checkOvertakenValues(
   credentials: ConnectionCredentials,
   batchRequestId: string,
   results: SettledItem[],
-  raced: readonly string[] = [],
+  known?: { raced: readonly string[]; overtaken: readonly string[] },
 ): Promise<string[]> {
   const succeeded = results.filter((r) => r.status === 'SUCCESS').map((r) => r.barcode);
   if (succeeded.length === 0) return [];
-  const states = await deps.inventory.getBarcodeStates(connection.id, succeeded, 0);
+  const flagged = new Set([...(known?.overtaken ?? []), ...(known?.raced ?? [])]);
+  const candidates = known ? succeeded.filter((b) => flagged.has(b)) : succeeded;
+  if (candidates.length === 0) return [];
+  const raced = known?.raced ?? [];
+  const states = await deps.inventory.getBarcodeStates(connection.id, candidates, 0);
   const overtaken = states.filter(
     (s) => s.confirmed && (s.confirmed.batchRequestId !== batchRequestId || raced.includes(s.barcode)),
   );

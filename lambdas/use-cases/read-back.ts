@@ -4,22 +4,26 @@ import type { Clock } from '../ports/clock';
 import type { MarketplaceClient } from '../ports/marketplace';
 import type { Connection, InventoryRepository, Job } from '../ports/repositories';
 import type { ConnectionCredentials } from '../ports/secret-store';
+import { acquireReadSlot, type ReadBudgetDeps } from './read-budget';
 
 /** Trendyol's read-back takes at most 50 barcodes per call. */
 const READ_BACK_PAGE = 50;
 
 /**
- * Reads Trendyol's live values for `barcodes` (pages of 50). Returns null when a page could not be
- * read (429, 5xx, timeout): nothing is proven then, and the caller tries again later.
+ * Reads Trendyol's live values for `barcodes` (pages of 50), each page taking a slot of the seller's
+ * read-back budget when `deps` has a rate limiter. Returns null when a page could not be read (429,
+ * 5xx, timeout, or no read slot freed up in time): nothing is proven then, and the caller tries
+ * again later.
  */
 export async function readLiveValues(
-  deps: { marketplace: MarketplaceClient },
+  deps: { marketplace: MarketplaceClient } & ReadBudgetDeps,
   connection: Connection,
   credentials: ConnectionCredentials,
   barcodes: readonly string[],
 ): Promise<LiveReading[] | null> {
   const values: LiveReading[] = [];
   for (let start = 0; start < barcodes.length; start += READ_BACK_PAGE) {
+    if (!(await acquireReadSlot(deps, connection, 'read-back'))) return null;
     const outcome = await deps.marketplace.readBack(
       connection,
       credentials,
@@ -37,7 +41,7 @@ export async function readLiveValues(
  * failed (nothing recorded).
  */
 export async function confirmThroughReadBack(
-  deps: { marketplace: MarketplaceClient; inventory: InventoryRepository; clock: Clock },
+  deps: { marketplace: MarketplaceClient; inventory: InventoryRepository; clock: Clock } & ReadBudgetDeps,
   job: Job,
   connection: Connection,
   credentials: ConnectionCredentials,
@@ -70,7 +74,7 @@ export async function confirmThroughReadBack(
  * recorded as confirmed and true comes back.
  */
 export async function verifyThroughReadBack(
-  deps: { marketplace: MarketplaceClient; inventory: InventoryRepository; clock: Clock },
+  deps: { marketplace: MarketplaceClient; inventory: InventoryRepository; clock: Clock } & ReadBudgetDeps,
   job: Job,
   connection: Connection,
   credentials: ConnectionCredentials,

@@ -4,28 +4,25 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { POLL_RETRIERS, POLL_SIGNALS } from '../../lambdas/domain/poll-retry.js';
 
 /**
  * State names are a contract: the local runtime (aws-local-stepfunctions) overrides tasks and waits
  * by name when it executes the definition synthesized from this construct.
  */
 export const CONFIRMATION_STATES = {
-  waitBeforeFirstPoll: 'WaitBeforeFirstPoll',
   pollBatch: 'PollBatch',
-  isBatchSettled: 'IsBatchSettled',
-  waitBeforeNextPoll: 'WaitBeforeNextPoll',
-  batchConfirmed: 'BatchConfirmed',
   batchUnconfirmed: 'BatchUnconfirmed',
 } as const;
 
 /** Trendyol keeps batch results for 4 hours; the workflow must end (visibly) before that. */
 export const CONFIRMATION_TIMEOUT = Duration.minutes(235);
 
-/** Seconds before the first poll: Trendyol settles most batches within a few seconds. */
-export const FIRST_POLL_DELAY_SECONDS = 2;
-
 export interface ConfirmationWorkflowProps {
-  /** The poll-batch function: short-polls Trendyol and returns `{ status, attempt, nextWaitSeconds }`. */
+  /**
+   * The poll-batch function: short-polls Trendyol; returns `{ status: 'SETTLED', … }` or throws one of
+   * `POLL_SIGNALS` (lambdas/domain/poll-retry.ts).
+   */
   readonly pollFunction: IFunction;
   /** Retention of the execution log group. */
   readonly logRetention: logs.RetentionDays;
@@ -34,10 +31,13 @@ export interface ConfirmationWorkflowProps {
 }
 
 /**
- * Standard state machine following one Trendyol batch to its end. JSONPath only (no JSONata, no
- * Assign) because the local interpreter silently ignores both. Cost shape: Wait → Task → Choice per
- * round; the poll function itself short-polls for a few seconds inside one invocation, so a batch
- * that settles quickly costs 3 transitions plus the terminal state.
+ * Standard state machine following one Trendyol batch to its end, in one Task state. JSONPath only (no
+ * JSONata, no Assign) because the local interpreter silently ignores both. Cost shape (see
+ * lambdas/domain/poll-retry.ts): the first invocation starts at once and short-polls for a few
+ * seconds, so a batch that settles quickly costs 1 transition (the Task ends the execution itself);
+ * each later poll is a `Retry` of a `BatchPending` error, 1 transition each, on the schedule of
+ * `POLL_RETRIERS`; a batch past its deadline (recorded UNCONFIRMED) throws `BatchUnconfirmed`,
+ * caught into the Fail state. Any other error fails the execution (the failed-executions alarm).
  *
  * Input: `{ connectionId, jobId, batchRequestId, submittedAt }`; the poll result is kept under `$.poll`.
  */
@@ -49,9 +49,6 @@ export class ConfirmationWorkflow extends Construct {
     super(scope, id);
     const s = CONFIRMATION_STATES;
 
-    const waitFirst = new sfn.Wait(this, s.waitBeforeFirstPoll, {
-      time: sfn.WaitTime.duration(Duration.seconds(FIRST_POLL_DELAY_SECONDS)),
-    });
     const poll = new tasks.LambdaInvoke(this, s.pollBatch, {
       lambdaFunction: props.pollFunction,
       payloadResponseOnly: true,
@@ -73,19 +70,22 @@ export class ConfirmationWorkflow extends Construct {
       backoffRate: 2,
       jitterStrategy: sfn.JitterType.FULL,
     });
-    const waitNext = new sfn.Wait(this, s.waitBeforeNextPoll, {
-      time: sfn.WaitTime.secondsPath('$.poll.nextWaitSeconds'),
-    });
-    const confirmed = new sfn.Succeed(this, s.batchConfirmed);
+    // The poll schedule: one retrier per "still pending" signal, exactly as POLL_RETRIERS says.
+    for (const retrier of POLL_RETRIERS) {
+      poll.addRetry({
+        errors: [retrier.error],
+        interval: Duration.seconds(retrier.intervalSeconds),
+        backoffRate: retrier.backoffRate,
+        maxDelay: Duration.seconds(retrier.maxDelaySeconds),
+        maxAttempts: retrier.maxAttempts,
+        jitterStrategy: sfn.JitterType.NONE,
+      });
+    }
     const unconfirmed = new sfn.Fail(this, s.batchUnconfirmed, {
-      error: 'BatchUnconfirmed',
+      error: POLL_SIGNALS.unconfirmed,
       cause: 'Trendyol did not settle every item of the batch before the polling deadline',
     });
-    const settled = new sfn.Choice(this, s.isBatchSettled)
-      .when(sfn.Condition.stringEquals('$.poll.status', 'SETTLED'), confirmed)
-      .when(sfn.Condition.stringEquals('$.poll.status', 'UNCONFIRMED'), unconfirmed)
-      .otherwise(waitNext);
-    waitNext.next(poll);
+    poll.addCatch(unconfirmed, { errors: [POLL_SIGNALS.unconfirmed] });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
@@ -95,7 +95,7 @@ export class ConfirmationWorkflow extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       // queryLanguage left unset: JSONPath is the default and an absent field is what every local
       // interpreter understands.
-      definitionBody: sfn.DefinitionBody.fromChainable(waitFirst.next(poll).next(settled)),
+      definitionBody: sfn.DefinitionBody.fromChainable(poll),
       timeout: CONFIRMATION_TIMEOUT,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },

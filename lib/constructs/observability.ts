@@ -27,7 +27,16 @@ export interface ObservabilityProps {
   /** Functions talking to Aurora; their logs feed the `DatabaseResuming` metric. */
   readonly databaseFunctions: readonly EciFunction[];
   readonly stateMachine: IStateMachine;
+  /**
+   * Function name (a key of `functions`) → the ECI metric counting the errors it throws on purpose to
+   * steer the state machine (the poll function's `BatchPending` signals, see
+   * lambdas/domain/poll-retry.ts): its Errors alarm counts only the errors beyond those.
+   */
+  readonly signalledErrors?: Readonly<Record<string, string>>;
 }
+
+/** Metric the poll function emits once per error it throws as a signal (pending, unconfirmed). */
+export const POLL_SIGNALS_METRIC = 'PollSignals';
 
 /**
  * Alarms (all to one SNS topic) and one dashboard. Every alarm is a symptom an operator can act on;
@@ -68,11 +77,38 @@ export class Observability extends Construct {
     );
 
     for (const [name, fn] of Object.entries(props.functions)) {
+      const errors = fn.function.metricErrors({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      });
+      const signalMetric = props.signalledErrors?.[name];
+      // A pending batch is an error by design (a Retry polls it again): only errors beyond the
+      // signals the function counted itself are failures. Both are 5-minute sums of the same invocations.
+      const unexpected =
+        signalMetric === undefined
+          ? errors
+          : new cloudwatch.MathExpression({
+              expression: 'errors - FILL(signals, 0)',
+              usingMetrics: {
+                errors,
+                signals: new cloudwatch.Metric({
+                  namespace: METRICS_NAMESPACE,
+                  metricName: signalMetric,
+                  dimensionsMap: { service: 'eci' },
+                  period: Duration.minutes(5),
+                  statistic: cloudwatch.Stats.SUM,
+                }),
+              },
+              label: `${name} unexpected errors`,
+              period: Duration.minutes(5),
+            });
       this.alarm(
         `${name}Errors`,
-        fn.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        unexpected,
         1,
-        `${name} invocations failed (unhandled errors, timeouts or crashes).`,
+        signalMetric === undefined
+          ? `${name} invocations failed (unhandled errors, timeouts or crashes).`
+          : `${name} invocations failed beyond its pending/unconfirmed signals (unhandled errors, timeouts or crashes).`,
       );
     }
 

@@ -21,7 +21,7 @@ import {
 import type { StageConfig } from '../config/stage-config.js';
 import { ConfirmationWorkflow } from '../constructs/confirmation-workflow.js';
 import { EciFunction } from '../constructs/eci-function.js';
-import { Observability } from '../constructs/observability.js';
+import { Observability, POLL_SIGNALS_METRIC } from '../constructs/observability.js';
 
 // Shared with the functions; their one home is lambdas/config/shared.ts.
 export {
@@ -102,7 +102,10 @@ export class ServiceStack extends Stack {
       'Polls one Trendyol batch and records what Trendyol confirmed',
       // It short-polls Trendyol for a few seconds inside one invocation (cheaper than transitions).
       Duration.seconds(60),
-    ).bindConnectionSecrets(secretPrefix, 'read');
+    )
+      .bindConnectionSecrets(secretPrefix, 'read')
+      // The seller's read budgets (batch results, read-back) live in the short-lived table.
+      .bindTable('shortLived', props.dedupTable, 'readWrite');
 
     this.workflow = new ConfirmationWorkflow(this, 'Confirmation', {
       pollFunction: pollBatch.function,
@@ -177,6 +180,7 @@ export class ServiceStack extends Stack {
       functions: this.functions,
       databaseFunctions: Object.values(this.functions),
       stateMachine: this.workflow.stateMachine,
+      signalledErrors: { pollBatch: POLL_SIGNALS_METRIC },
     });
 
     new CfnOutput(this, 'ConfirmationStateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });

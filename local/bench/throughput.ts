@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { FIRST_POLL_DELAY_SECONDS } from '../../lib/constructs/confirmation-workflow';
 import { type EndToEndResult, endToEnd, PUSH_SIZE } from './end-to-end';
 import { type PushHandlerResult, pushHandlerRatio } from './push-handler';
 import { rateBudgetBench } from './rate-budget';
@@ -97,7 +96,7 @@ function scalingLimit(scale: ScalingResult): string {
   const bound =
     last.consumerBusyShare >= 0.7
       ? `the local event source hands the one consumer a batch at a time (Lambda would run one per message group), and it was busy ${pct(last.consumerBusyShare)} at ${last.connections} connections: one consumer's per-chunk work bounds the aggregate`
-      : `the consumer was busy only ${pct(last.consumerBusyShare)} and the poller ${pct(last.pollerBusyShare)} at ${last.connections} connections: the fixed confirmation wait (${FIRST_POLL_DELAY_SECONDS} s before the first poll, then the poller's back-off) dominates runs this short`;
+      : `the consumer was busy only ${pct(last.consumerBusyShare)} and the poller ${pct(last.pollerBusyShare)} at ${last.connections} connections: the confirmation of a batch not settled within the first poll's short-polling (then the retry back-off from 10 s) dominates runs this short`;
   return `${engine}; ${last.connections} connections reach ${s1(gain)}× one connection's rate; ${bound}. Each seller's own rate limit (5,000 items/s) was not reached.`;
 }
 
@@ -142,7 +141,7 @@ export async function throughputBench(options: ThroughputOptions, workflow: Work
     maxTransitionsPerBatch: workflow.maxTransitions,
     confirmLagP95Seconds: workflow.p95LagAfterSettleMs / 1000,
     limitedBy:
-      'Transitions: the state machine entered per poll (Wait → PollBatch → Choice); lag: the Wait between polls, since a batch is seen settled only at the next poll.',
+      "Transitions: one per poll (PollBatch, retried on BatchPending; it ends the execution itself), so a batch the first invocation sees settled costs 1; lag: the poll function's 1 s short-poll interval, since a batch is seen settled only at its next look.",
   };
   const biggest = Object.entries(e2e.cost.byService).sort((a, b) => b[1] - a[1])[0];
   const cost = {

@@ -1,5 +1,6 @@
 import '../polyfills';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { splitWaitOverrides } from '../runtime/local-confirmation-workflow';
 import { AwsServiceError, type EmulatorServer, startAwsJsonServer } from './aws-protocol';
 
 type Json = Parameters<StateMachine['run']>[0];
@@ -41,7 +42,10 @@ export interface StepFunctionsEmulator extends EmulatorServer {
 
 export interface StepFunctionsEmulatorOptions {
   stateMachines: EmulatedStateMachine[];
-  /** Wait state name → ms, to shorten waits (tests); the definition itself is unchanged. */
+  /**
+   * State name → ms, to shorten waits (tests): a Wait state's wait or a Task state's retry intervals;
+   * the definition itself is unchanged.
+   */
   waitOverridesMs?: Record<string, number>;
   port?: number;
   onExecutionEnded?: (execution: EmulatedExecution) => void;
@@ -111,7 +115,7 @@ export async function startStepFunctionsEmulator(
     const run = target.machine.run(parsed, {
       overrides: {
         taskResourceLocalHandlers: target.taskHandlers,
-        ...(options.waitOverridesMs && { waitTimeOverrides: options.waitOverridesMs }),
+        ...(options.waitOverridesMs && splitWaitOverrides(target.definition, options.waitOverridesMs)),
       },
       noThrowOnAbort: true,
     });

@@ -35,7 +35,7 @@ export async function runLoad(options: LoadOptions) {
     inMemory: true,
     writeEnabled: true,
     simulatorProcessingDelayMs: 0,
-    waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
+    waitOverridesMs: { PollBatch: 0 },
     releaseIntervalMs: 1000,
   });
   const headers = { 'x-api-key': stack.apiKey, 'content-type': 'application/json' };

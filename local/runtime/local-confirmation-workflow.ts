@@ -21,7 +21,10 @@ export interface LocalWorkflowOptions {
   definition: Definition;
   /** Task state name → the local Lambda handler it stands for. */
   taskHandlers: Record<string, (input: Json) => Promise<Json>>;
-  /** Wait state name → milliseconds, to shorten waits in tests; unset waits last as the definition says. */
+  /**
+   * State name → milliseconds, to shorten waits in tests: a Wait state's wait, or every retry interval
+   * of a Task state (the poll schedule is the PollBatch task's `Retry`); unset ones last as defined.
+   */
   waitOverridesMs?: Record<string, number>;
   onExecutionEnded?: (execution: LocalExecution) => void;
 }
@@ -55,7 +58,8 @@ export class LocalConfirmationWorkflow implements ConfirmationWorkflow {
     const run = this.machine.run(input as unknown as Json, {
       overrides: {
         taskResourceLocalHandlers: this.options.taskHandlers,
-        ...(this.options.waitOverridesMs && { waitTimeOverrides: this.options.waitOverridesMs }),
+        ...(this.options.waitOverridesMs &&
+          splitWaitOverrides(this.options.definition, this.options.waitOverridesMs)),
       },
       noThrowOnAbort: true,
     });
@@ -91,4 +95,22 @@ export class LocalConfirmationWorkflow implements ConfirmationWorkflow {
     for (const run of this.running.values()) run.abort();
     await this.drain();
   }
+}
+
+/**
+ * aws-local-stepfunctions takes a Wait state's override as `waitTimeOverrides` and a Task state's
+ * retry interval as `retryIntervalOverrides`: one map by state name is split by the state's type.
+ */
+export function splitWaitOverrides(
+  definition: Definition,
+  overrides: Readonly<Record<string, number>>,
+): { waitTimeOverrides: Record<string, number>; retryIntervalOverrides: Record<string, number> } {
+  const states = (definition as unknown as { States: Record<string, { Type?: string }> }).States;
+  const waitTimeOverrides: Record<string, number> = {};
+  const retryIntervalOverrides: Record<string, number> = {};
+  for (const [name, ms] of Object.entries(overrides)) {
+    if (states[name]?.Type === 'Task') retryIntervalOverrides[name] = ms;
+    else waitTimeOverrides[name] = ms;
+  }
+  return { waitTimeOverrides, retryIntervalOverrides };
 }

@@ -17,7 +17,7 @@ beforeAll(async () => {
     inMemory: true,
     autoConsume: false,
     simulatorProcessingDelayMs: 0,
-    waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
+    waitOverridesMs: { PollBatch: 0 },
     releaseIntervalMs: 3_600_000,
     catalogSyncIntervalMs: 3_600_000,
     // The sync has no forceWrite: it sends only where writes are enabled, as in prod.

@@ -64,7 +64,7 @@ beforeAll(async () => {
     inMemory: true,
     autoConsume: false,
     simulatorProcessingDelayMs: 0,
-    waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
+    waitOverridesMs: { PollBatch: 0 },
     releaseIntervalMs: 3_600_000,
   });
   api = apiClient(stack);

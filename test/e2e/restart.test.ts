@@ -12,7 +12,7 @@ const options = {
   dataDir,
   autoConsume: false,
   simulatorProcessingDelayMs: 0,
-  waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
+  waitOverridesMs: { PollBatch: 0 },
   releaseIntervalMs: 3_600_000,
 };
 let stack: LocalStack | undefined;

@@ -44,7 +44,7 @@ beforeAll(async () => {
     dataDir,
     writeEnabled: true,
     simulatorProcessingDelayMs: 0,
-    waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
+    waitOverridesMs: { PollBatch: 0 },
   });
   stack.simulator.addSeller({ ...SELLER, approvedBarcodes: 'any' });
   const client = apiClient(stack);

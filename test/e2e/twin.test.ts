@@ -33,7 +33,7 @@ beforeAll(async () => {
     inMemory: true,
     assemblyDir,
     simulatorProcessingDelayMs: 0,
-    waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
+    waitOverridesMs: { PollBatch: 0 },
     // The schedules have no forceWrite: the catalog sync reaches the simulator only with writes on.
     templateEnvOverrides: { TRENDYOL_WRITE_ENABLED: 'true' },
     log: () => undefined,

@@ -20,7 +20,11 @@ function synthPollBatch(bind: (fn: EciFunction) => void) {
 
 describe('EciFunction checks its bindings against its contract at synth', () => {
   const database = (fn: EciFunction) =>
-    fn.setEnv(ENV.DB_CLUSTER_ARN, 'c').setEnv(ENV.DB_SECRET_ARN, 's').setEnv(ENV.DB_NAME, 'eci');
+    fn
+      .setEnv(ENV.DB_CLUSTER_ARN, 'c')
+      .setEnv(ENV.DB_SECRET_ARN, 's')
+      .setEnv(ENV.DB_NAME, 'eci')
+      .setEnv(ENV.DEDUP_TABLE_NAME, 'short-lived');
 
   it('synthesizes when the bind* calls set exactly the contract', () => {
     expect(

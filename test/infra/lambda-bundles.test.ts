@@ -74,11 +74,11 @@ describe('each function reads only the variables its contract declares', () => {
       ...bundleSources(bundleOf('PollBatch')),
       {
         path: 'lambdas/handlers/poll-batch.ts',
-        text: "const table = process.env.DEDUP_TABLE_NAME;\nconst { PUSH_QUEUE_URL: url } = env;\nenv['CONNECTION_SECRET_PREFIX'];",
+        text: "const table = process.env.IDEMPOTENCY_TABLE_NAME;\nconst { PUSH_QUEUE_URL: url } = env;\nenv['CONNECTION_SECRET_PREFIX'];",
       },
     ];
     expect(undeclaredEnvReads('PollBatch', sources)).toEqual([
-      'PollBatch: lambdas/handlers/poll-batch.ts reads DEDUP_TABLE_NAME, which its contract does not declare',
+      'PollBatch: lambdas/handlers/poll-batch.ts reads IDEMPOTENCY_TABLE_NAME, which its contract does not declare',
       'PollBatch: lambdas/handlers/poll-batch.ts reads PUSH_QUEUE_URL, which its contract does not declare',
     ]);
   });

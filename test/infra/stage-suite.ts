@@ -265,8 +265,10 @@ export function defineStageSuite(stageName: string): void {
         expect(reads, `${name} read variables its contract does not declare`).toEqual([]);
         await (deps.database as { close(): Promise<void> }).close();
         if (name === 'PollBatch') {
-          for (const absent of ['queue', 'dedup', 'rateLimiter', 'workflow', 'ids'])
+          for (const absent of ['queue', 'dedup', 'workflow', 'ids'])
             expect(deps, `PollBatch builds no ${absent}`).not.toHaveProperty(absent);
+          // Its reads (batch results, read-back) take slots of the seller's shared read budget.
+          expect(deps).toHaveProperty('rateLimiter');
         }
       },
     );
@@ -334,7 +336,7 @@ export function defineStageSuite(stageName: string): void {
         States: Record<string, Record<string, unknown>>;
       };
       expect(definition.TimeoutSeconds).toBeLessThan(4 * 3600);
-      expect(definition.StartAt).toBe(CONFIRMATION_STATES.waitBeforeFirstPoll);
+      expect(definition.StartAt).toBe(CONFIRMATION_STATES.pollBatch);
       expect(Object.keys(definition.States).sort()).toEqual(Object.values(CONFIRMATION_STATES).sort());
       expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
       expect(text).not.toContain('JSONata');
@@ -467,6 +469,49 @@ export function defineStageSuite(stageName: string): void {
       expect(dlq[0]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       expect(find('Errors', logicalId(s.service, s.service.functions.pushConsumer.function))).toHaveLength(1);
       expect(find('ExecutionsFailed', logicalId(s.service, s.service.workflow.stateMachine))).toHaveLength(1);
+      // The poll function throws BatchPending on purpose: its alarm counts only errors beyond those.
+      const pollFn = logicalId(s.service, s.service.functions.pollBatch.function);
+      expect(find('Errors', pollFn)).toHaveLength(0);
+      const pollAlarms = alarms.filter((a) => JSON.stringify(a.Metrics ?? null).includes(pollFn));
+      expect(pollAlarms).toHaveLength(1);
+      expect(pollAlarms[0]).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(pollAlarms[0]?.Metrics).toEqual([
+        {
+          Expression: 'errors - FILL(signals, 0)',
+          Id: 'expr_1',
+          Label: 'pollBatch unexpected errors',
+          ReturnData: true,
+        },
+        {
+          Id: 'errors',
+          MetricStat: {
+            Metric: {
+              Dimensions: [{ Name: 'FunctionName', Value: { Ref: pollFn } }],
+              MetricName: 'Errors',
+              Namespace: 'AWS/Lambda',
+            },
+            Period: 300,
+            Stat: 'Sum',
+          },
+          ReturnData: false,
+        },
+        {
+          Id: 'signals',
+          MetricStat: {
+            Metric: {
+              Dimensions: [{ Name: 'service', Value: 'eci' }],
+              MetricName: 'PollSignals',
+              Namespace: 'ECI',
+            },
+            Period: 300,
+            Stat: 'Sum',
+          },
+          ReturnData: false,
+        },
+      ]);
       expect(find('5XXError')).toHaveLength(1);
       expect(find('DatabaseResuming')).toHaveLength(1);
       expect(find('DatabaseResuming')[0]?.Namespace).toBe('ECI');

@@ -12,7 +12,7 @@ export function startFastStack(extra: LocalStackOptions = {}): Promise<LocalStac
     inMemory: true,
     writeEnabled: true,
     simulatorProcessingDelayMs: 0,
-    waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
+    waitOverridesMs: { PollBatch: 0 },
     releaseIntervalMs: 3_600_000,
     ...extra,
   });

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { KnownValue } from '../../domain/diff';
 import type {
+  AppliedBatchResult,
   BarcodeState,
   ConfirmedValue,
   HistoryEntry,
@@ -21,10 +22,17 @@ import {
   stringOrNull,
   toIso,
 } from './rows';
-import { inventoryConfirmedState, inventoryIntent, jobs } from './schema';
+import { inventoryConfirmedState, inventoryIntent } from './schema';
 
 const inList = (list: readonly string[]) =>
   sql`(SELECT jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))`;
+
+/** A jsonb array of barcodes (text over the Data API, parsed over node-postgres/PGlite). */
+function barcodeList(value: unknown): string[] {
+  const parsed = jsonOf(value);
+  if (!Array.isArray(parsed)) throw new Error('expected a JSON array of barcodes');
+  return parsed.map((b) => String(b));
+}
 
 function uniqueBarcodes(barcodes: readonly string[]): string[] {
   return [...new Set(barcodes)];
@@ -132,23 +140,22 @@ export class PostgresInventoryRepository implements InventoryRepository {
   }
 
   async applyBatchResult(
-    input: { connectionId: string; jobId: string; batchRequestId: string; results: ItemResult[] },
+    input: {
+      connectionId: string;
+      jobId: string;
+      batchRequestId: string;
+      results: ItemResult[];
+      submittedAt?: Date;
+    },
     now: Date,
-  ): Promise<{ confirmedUpserted: number; failed: number }> {
+  ): Promise<AppliedBatchResult> {
     const { connectionId, jobId, batchRequestId } = input;
-    const [job] = await this.db
-      .select({ seq: jobs.seq, connectionId: jobs.connectionId })
-      .from(jobs)
-      .where(eq(jobs.id, jobId));
-    if (!job || job.connectionId !== connectionId) {
-      throw new Error(`job ${jobId} of connection ${connectionId} not found`);
-    }
     // Last report per barcode wins, as when Trendyol lists a barcode twice.
     const byBarcode = new Map<string, ItemResult>();
     for (const result of input.results) byBarcode.set(result.barcode, result);
     const results = [...byBarcode.values()];
     const failed = results.filter((result) => result.status === 'FAILED').length;
-    if (results.length === 0) return { confirmedUpserted: 0, failed };
+    if (results.length === 0) return { confirmedUpserted: 0, failed, raced: [], overtaken: [] };
 
     const resultsJson = JSON.stringify(
       results.map((r) => ({
@@ -158,14 +165,19 @@ export class PostgresInventoryRepository implements InventoryRepository {
       })),
     );
     const at = now.toISOString();
-    const seq = numberOf(job.seq);
-    // One statement, hence atomic without a (Data API) transaction. Values come from the job's own
-    // items (cents in jsonb → numeric(12,2) exactly); each field group only moves forward in seq, so an
-    // older batch settling late never overwrites what a newer push already confirmed.
+    const submittedAt = input.submittedAt?.toISOString() ?? null;
+    // One statement, hence atomic without a (Data API) transaction, and one round trip for the
+    // common case (the poller's race checks read `prior`, so a clean batch needs no further reads).
+    // Values come from the job's own items (cents in jsonb → numeric(12,2) exactly); each field group
+    // only moves forward in seq, so an older batch settling late never overwrites what a newer push
+    // already confirmed. Every write is guarded by `job`, so a wrong connection writes nothing.
     const rows = await queryRows(
       this.db,
       sql`
-      WITH r AS (
+      WITH job AS (
+        SELECT seq FROM jobs WHERE id = ${jobId}::text AND connection_id = ${connectionId}::text
+      ),
+      r AS (
         SELECT * FROM jsonb_to_recordset(${resultsJson}::jsonb)
           AS r(barcode text, status text, failure_reasons jsonb)
       ),
@@ -175,7 +187,16 @@ export class PostgresInventoryRepository implements InventoryRepository {
                ((e->>'salePrice')::numeric / 100)::numeric(12,2) AS sale_price,
                ((e->>'listPrice')::numeric / 100)::numeric(12,2) AS list_price
         FROM jobs j CROSS JOIN LATERAL jsonb_array_elements(j.items) e
-        WHERE j.id = ${jobId}::text
+        WHERE j.id = ${jobId}::text AND EXISTS (SELECT 1 FROM job)
+      ),
+      prior AS (
+        -- Confirmed values of the SUCCESS barcodes that are another batch's, as they were before
+        -- this statement (every CTE sees the same snapshot).
+        SELECT c.barcode, c.confirmed_at
+        FROM inventory_confirmed_state c
+        WHERE c.connection_id = ${connectionId}::text
+          AND c.barcode = ANY (ARRAY(SELECT barcode FROM r WHERE status = 'SUCCESS'))
+          AND c.batch_request_id IS DISTINCT FROM ${batchRequestId}::text
       ),
       upserted AS (
         INSERT INTO inventory_confirmed_state AS c
@@ -183,8 +204,8 @@ export class PostgresInventoryRepository implements InventoryRepository {
            quantity_seq, price_seq)
         SELECT ${connectionId}::text, s.barcode, s.quantity, s.sale_price, s.list_price, ${batchRequestId}::text,
                ${at}::timestamptz,
-               CASE WHEN s.quantity IS NOT NULL THEN ${seq}::bigint END,
-               CASE WHEN s.sale_price IS NOT NULL OR s.list_price IS NOT NULL THEN ${seq}::bigint END
+               CASE WHEN s.quantity IS NOT NULL THEN (SELECT seq FROM job) END,
+               CASE WHEN s.sale_price IS NOT NULL OR s.list_price IS NOT NULL THEN (SELECT seq FROM job) END
         FROM src s JOIN r ON r.barcode = s.barcode AND r.status = 'SUCCESS'
         ON CONFLICT (connection_id, barcode) DO UPDATE SET
           quantity = CASE WHEN excluded.quantity_seq > COALESCE(c.quantity_seq, 0)
@@ -201,7 +222,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
           confirmed_at = excluded.confirmed_at
         WHERE excluded.quantity_seq > COALESCE(c.quantity_seq, 0)
            OR excluded.price_seq > COALESCE(c.price_seq, 0)
-        RETURNING 1
+        RETURNING c.barcode
       ),
       intents AS (
         -- Barcodes as an in-query array (not a parameter: the Data API has none) so the primary key
@@ -215,6 +236,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
           AND i.barcode = ANY (ARRAY(SELECT barcode FROM r))
           AND i.job_id = ${jobId}::text
           AND i.status IN ('pending', 'sent')
+          AND EXISTS (SELECT 1 FROM job)
       ),
       history AS (
         INSERT INTO inventory_item_history
@@ -225,11 +247,26 @@ export class PostgresInventoryRepository implements InventoryRepository {
                ${at}::timestamptz
         FROM r JOIN inventory_item_history h
           ON h.job_id = ${jobId}::text AND h.event = 'pushed' AND h.barcode = r.barcode
+        WHERE EXISTS (SELECT 1 FROM job)
         ON CONFLICT DO NOTHING
       )
-      SELECT count(*)::int AS confirmed_upserted FROM upserted`,
+      SELECT (SELECT count(*) FROM job)::int AS job_found,
+             (SELECT count(*) FROM upserted)::int AS confirmed_upserted,
+             (SELECT COALESCE(jsonb_agg(p.barcode ORDER BY p.barcode), '[]'::jsonb) FROM prior p
+               WHERE p.confirmed_at >= ${submittedAt}::timestamptz) AS raced,
+             (SELECT COALESCE(jsonb_agg(p.barcode ORDER BY p.barcode), '[]'::jsonb) FROM prior p
+               WHERE p.barcode NOT IN (SELECT barcode FROM upserted)) AS overtaken`,
     );
-    return { confirmedUpserted: numberOf(rows[0]?.confirmed_upserted ?? 0), failed };
+    const row = rows[0];
+    if (!row || numberOf(row.job_found) === 0) {
+      throw new Error(`job ${jobId} of connection ${connectionId} not found`);
+    }
+    return {
+      confirmedUpserted: numberOf(row.confirmed_upserted ?? 0),
+      failed,
+      raced: barcodeList(row.raced),
+      overtaken: barcodeList(row.overtaken),
+    };
   }
 
   async getBarcodeStates(

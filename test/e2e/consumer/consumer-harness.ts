@@ -66,7 +66,7 @@ export async function startConsumerStack(extra: Partial<LocalStackOptions> = {})
     inMemory: true,
     autoConsume: false,
     simulatorProcessingDelayMs: 0,
-    waitOverridesMs: { WaitBeforeFirstPoll: 0, WaitBeforeNextPoll: 0 },
+    waitOverridesMs: { PollBatch: 0 },
     releaseIntervalMs: 3_600_000,
     writeEnabled: false,
     forceWriteAllowed: true,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_RESULT_RETENTION_MS } from '../../../lambdas/domain/batch-settlement';
 import type { InventoryItem } from '../../../lambdas/domain/inventory-item';
+import { POLL_RETRIERS } from '../../../lambdas/domain/poll-retry';
 import { mulberry32 } from '../../../local/simulator/prng';
 import { FAILURE_REASONS } from '../../../local/simulator/simulator';
 import {
@@ -8,14 +9,15 @@ import {
   confirmationOf,
   createConfirmationHarness,
   LOCKED_BARCODES,
+  retryWaitMs,
   SELLER_ID,
 } from './harness';
 
 const HOUR_MS = 60 * 60 * 1000;
-/** Wait → PollBatch → IsBatchSettled → BatchConfirmed | BatchUnconfirmed. */
-const ONE_POLL_TRANSITIONS = 4;
-/** Every further poll: WaitBeforeNextPoll → PollBatch → IsBatchSettled. */
-const TRANSITIONS_PER_EXTRA_POLL = 3;
+/** PollBatch, which ends the execution itself when the batch is settled. */
+const ONE_POLL_TRANSITIONS = 1;
+/** Every further poll is a retry of PollBatch on BatchPending. */
+const TRANSITIONS_PER_EXTRA_POLL = 1;
 
 let harness: ConfirmationHarness;
 
@@ -43,8 +45,13 @@ function pollsOf(batchRequestId: string) {
   return harness.polls.filter((p) => p.batchRequestId === batchRequestId);
 }
 
+/** What each poll of a batch ended with: SETTLED (returned) or the error it threw. */
+function outcomesOf(batchRequestId: string) {
+  return pollsOf(batchRequestId).map((p) => p.output?.status ?? p.signal);
+}
+
 describe('confirmation workflow (synthesized definition, simulated time)', () => {
-  it('settles on the first poll: 4 transitions, confirmed values equal the pushed ones', async () => {
+  it('settles on the first poll: 1 transition, confirmed values equal the pushed ones', async () => {
     const connection = await harness.createConnection();
     const item: InventoryItem = { barcode: 'FIRST-1', quantity: 7, salePrice: 11285, listPrice: 12000 };
     const batch = await harness.confirm(connection, [item], 1000);
@@ -56,7 +63,7 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
       { status: 'SETTLED', attempt: 1, nextWaitSeconds: 0 },
     ]);
 
-    // The first poll comes after WaitBeforeFirstPoll (2 s), when the 1 s batch is already processed.
+    // The first invocation looks after 2 s (FIRST_INVOCATION_POLLING), when the 1 s batch is processed.
     const settledAt = new Date(Date.parse(batch.submittedAt) + 2000).toISOString();
     const state = await stateOf(connection.id, 'FIRST-1');
     expect(state.confirmed).toEqual({
@@ -92,7 +99,7 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
     });
   });
 
-  it('settles late: several polls, 3 more transitions per extra poll, lag close to the delay', async () => {
+  it('settles late: several polls, 1 more transition per extra poll (a retry), lag close to the delay', async () => {
     const connection = await harness.createConnection();
     const item: InventoryItem = { barcode: 'LATE-1', quantity: 12, salePrice: 4990, listPrice: 5990 };
     const delayMs = 45_000;
@@ -102,8 +109,8 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
     const polls = pollsOf(batch.batchRequestId);
     expect(execution.status).toBe('SUCCEEDED');
     expect(polls.length).toBeGreaterThan(1);
-    expect(polls.map((p) => p.output.status)).toEqual([
-      ...Array.from({ length: polls.length - 1 }, () => 'PENDING'),
+    expect(outcomesOf(batch.batchRequestId)).toEqual([
+      ...Array.from({ length: polls.length - 1 }, () => 'BatchPending'),
       'SETTLED',
     ]);
     expect(execution.transitions).toBe(
@@ -111,7 +118,8 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
     );
 
     const confirmation = await confirmationOf(harness, batch.job.id);
-    const lastWaitMs = (polls.at(-2)?.output.nextWaitSeconds ?? 0) * 1000;
+    // The retry before the last poll (the retries so far: polls - 2).
+    const lastWaitMs = retryWaitMs(harness.pendingRetrier, polls.length - 2);
     expect(confirmation).toMatchObject({
       status: 'SETTLED',
       successCount: 1,
@@ -151,12 +159,19 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
     const failState = harness.definition.States.BatchUnconfirmed;
     expect(failState?.Error).toBe('BatchUnconfirmed');
     expect(execution.error).toContain(String(failState?.Cause));
-    expect(polls.map((p) => p.output.status)).toEqual([
-      ...Array.from({ length: polls.length - 1 }, () => 'PENDING'),
-      'UNCONFIRMED',
+    const outcomes = outcomesOf(batch.batchRequestId);
+    const nearDeadline = outcomes.filter((o) => o === 'BatchPendingNearDeadline').length;
+    expect(outcomes).toEqual([
+      ...Array.from({ length: polls.length - 1 - nearDeadline }, () => 'BatchPending'),
+      ...Array.from({ length: nearDeadline }, () => 'BatchPendingNearDeadline'),
+      'BatchUnconfirmed',
     ]);
+    // The last quarter hour is polled every minute, so the deadline is not stepped over.
+    expect(nearDeadline).toBeGreaterThan(0);
+    expect(nearDeadline).toBeLessThanOrEqual(POLL_RETRIERS[1].maxAttempts);
+    // Every poll a transition, plus the BatchUnconfirmed Fail state the error is caught into.
     expect(execution.transitions).toBe(
-      ONE_POLL_TRANSITIONS + TRANSITIONS_PER_EXTRA_POLL * (polls.length - 1),
+      ONE_POLL_TRANSITIONS + TRANSITIONS_PER_EXTRA_POLL * (polls.length - 1) + 1,
     );
 
     const elapsedMs = harness.clock.now().getTime() - Date.parse(batch.submittedAt);
@@ -275,7 +290,7 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
     expect(olderConfirmation).toMatchObject({ status: 'SETTLED', successCount: 1, failedCount: 0 });
     expect(newerConfirmation).toMatchObject({ status: 'SETTLED', successCount: 1, failedCount: 0 });
     // The case under test: the newer batch settled on its first poll, the older one later.
-    expect(pollsOf(newerBatch.batchRequestId).map((p) => p.output.status)).toEqual(['SETTLED']);
+    expect(outcomesOf(newerBatch.batchRequestId)).toEqual(['SETTLED']);
     expect(pollsOf(olderBatch.batchRequestId).length).toBeGreaterThan(1);
     expect(Date.parse(olderConfirmation.settledAt as string)).toBeGreaterThan(
       Date.parse(newerConfirmation.settledAt as string),
@@ -331,6 +346,6 @@ describe('confirmation workflow (synthesized definition, simulated time)', () =>
         `mean confirmation lag ${(meanLagMs / 1000).toFixed(2)} s (min ${Math.min(...lags) / 1000} s, ` +
         `max ${Math.max(...lags) / 1000} s); mean delay ${(mean(delays) / 1000).toFixed(2)} s`,
     );
-    expect(meanTransitions).toBeLessThanOrEqual(4);
+    expect(meanTransitions).toBe(1);
   });
 });

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createRepositories } from '../../../lambdas/adapters/postgres';
 import { TrendyolHttpClient } from '../../../lambdas/adapters/trendyol/trendyol-http-client';
+import { noMetrics } from '../../../lambdas/composition/observability';
 import { renderChunkBody, sha256Hex } from '../../../lambdas/domain/chunk';
 import type { InventoryItem } from '../../../lambdas/domain/inventory-item';
+import { createPollBatchHandler } from '../../../lambdas/handlers/poll-batch-app';
 import type { BarcodeState, Connection, Job } from '../../../lambdas/ports/repositories';
-import {
-  type PollDeps,
-  type PollInput,
-  type PollOutput,
-  pollBatch,
-} from '../../../lambdas/use-cases/poll-batch';
+import type { PollDeps, PollInput, PollOutput } from '../../../lambdas/use-cases/poll-batch';
 import { type AslDefinition, synthesizeConfirmationDefinition } from '../../../lib/confirmation-definition';
 import { CONFIRMATION_STATES } from '../../../lib/constructs/confirmation-workflow';
 import { LocalSecretStore } from '../../../local/engines/local-secret-store';
@@ -40,10 +37,25 @@ type TaskInput = Parameters<TaskHandler>[0];
 /** One PollBatch invocation as the harness saw it (simulated times). */
 export interface PollCall {
   batchRequestId: string;
-  attempt: number;
   startedAt: number;
   endedAt: number;
-  output: PollOutput;
+  /** What the function returned (SETTLED), or undefined when it threw `signal`. */
+  output?: PollOutput;
+  /** The error the function threw (`BatchPending`, `BatchUnconfirmed`, …). */
+  signal?: string;
+}
+
+export interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds: number;
+  BackoffRate: number;
+  MaxDelaySeconds?: number;
+}
+
+/** Step Functions' wait before retry n (0-based) of a retrier (ASL "Retrying after an error"). */
+export function retryWaitMs(retrier: Retrier, n: number): number {
+  const wait = retrier.IntervalSeconds * retrier.BackoffRate ** n;
+  return (retrier.MaxDelaySeconds === undefined ? wait : Math.min(wait, retrier.MaxDelaySeconds)) * 1000;
 }
 
 export interface PushedBatch {
@@ -60,6 +72,8 @@ export interface ConfirmationHarness {
   readonly deps: PollDeps;
   readonly definition: AslDefinition;
   readonly polls: PollCall[];
+  /** The synthesized PollBatch retrier of `BatchPending` (the back-off schedule). */
+  readonly pendingRetrier: Retrier;
   /** A new connection (own connection state) bound to the simulated seller. */
   createConnection(): Promise<Connection>;
   /**
@@ -78,16 +92,15 @@ export interface ConfirmationHarness {
 
 /**
  * The confirmation workflow end to end on one simulated timeline: the definition synthesized from the
- * CDK stack runs in aws-local-stepfunctions with its waits shortened to 0 ms, and the PollBatch task
- * moves the shared manual clock by the wait the definition would have taken before calling the real
- * use case against a migrated database and the Trendyol simulator. Sleeps inside the use case move
+ * CDK stack runs in aws-local-stepfunctions with its retry intervals shortened to 0 ms, and the
+ * PollBatch task moves the shared manual clock by the retry wait the definition would have taken
+ * before calling the real poll handler against a migrated database and the Trendyol simulator. Sleeps inside the use case move
  * the same clock, so hours of polling take milliseconds. Concurrent executions share that clock, so
  * their waits add up: simulated time runs faster than on AWS, never slower.
  */
 export async function createConfirmationHarness(): Promise<ConfirmationHarness> {
   const definition = synthesizeConfirmationDefinition('dev');
-  const firstWait = definition.States[CONFIRMATION_STATES.waitBeforeFirstPoll]?.Seconds;
-  if (typeof firstWait !== 'number') throw new Error('WaitBeforeFirstPoll has no fixed Seconds');
+  const retriers = (definition.States[CONFIRMATION_STATES.pollBatch]?.Retry ?? []) as Retrier[];
 
   const clock = createManualClock(START);
   let testDb: TestDatabase | undefined;
@@ -126,20 +139,38 @@ export async function createConfirmationHarness(): Promise<ConfirmationHarness> 
   };
 
   const polls: PollCall[] = [];
+  const handler = createPollBatchHandler(async () => ({
+    ...deps,
+    metrics: noMetrics,
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  }));
+  // Per batch: the error its last poll threw and how often each retrier has run (as Step Functions keeps).
+  const retryState = new Map<string, { lastSignal?: string; used: number[] }>();
   const pollOnce = async (raw: TaskInput): Promise<TaskInput> => {
     const input = raw as unknown as PollInput;
-    // The Wait state before this poll really lasted this long on AWS; locally it took 0 ms.
-    clock.advance((input.poll?.nextWaitSeconds ?? firstWait) * 1000);
+    const state = retryState.get(input.batchRequestId) ?? { used: retriers.map(() => 0) };
+    retryState.set(input.batchRequestId, state);
+    if (state.lastSignal !== undefined) {
+      // The retry before this poll really waited this long on AWS; locally it took 0 ms.
+      const signal = state.lastSignal;
+      const index = retriers.findIndex((r) => r.ErrorEquals.includes(signal));
+      const retrier = retriers[index];
+      if (!retrier) throw new Error(`no retrier for ${signal}`);
+      clock.advance(retryWaitMs(retrier, state.used[index] ?? 0));
+      state.used[index] = (state.used[index] ?? 0) + 1;
+    }
     const startedAt = clock.now().getTime();
-    const { output } = await pollBatch(deps, input);
-    polls.push({
-      batchRequestId: input.batchRequestId,
-      attempt: output.attempt,
-      startedAt,
-      endedAt: clock.now().getTime(),
-      output,
-    });
-    return { ...output };
+    try {
+      const output = await handler(input);
+      polls.push({ batchRequestId: input.batchRequestId, startedAt, endedAt: clock.now().getTime(), output });
+      state.lastSignal = undefined;
+      return { ...output };
+    } catch (error) {
+      const signal = (error as Error).name;
+      polls.push({ batchRequestId: input.batchRequestId, startedAt, endedAt: clock.now().getTime(), signal });
+      state.lastSignal = signal;
+      throw error;
+    }
   };
   // Invocations run one at a time: each is atomic on the shared timeline, so executions running side by
   // side (out-of-order batches) interleave poll by poll, deterministically, whatever the database driver.
@@ -152,10 +183,7 @@ export async function createConfirmationHarness(): Promise<ConfirmationHarness> 
   const workflow = new LocalConfirmationWorkflow({
     definition: definition as unknown as LocalWorkflowOptions['definition'],
     taskHandlers: { [CONFIRMATION_STATES.pollBatch]: pollTask },
-    waitOverridesMs: {
-      [CONFIRMATION_STATES.waitBeforeFirstPoll]: 0,
-      [CONFIRMATION_STATES.waitBeforeNextPoll]: 0,
-    },
+    waitOverridesMs: { [CONFIRMATION_STATES.pollBatch]: 0 },
   });
 
   const harness: ConfirmationHarness = {
@@ -165,6 +193,11 @@ export async function createConfirmationHarness(): Promise<ConfirmationHarness> 
     deps,
     definition,
     polls,
+    pendingRetrier: (() => {
+      const found = retriers.find((r) => r.ErrorEquals.includes('BatchPending'));
+      if (!found) throw new Error('no BatchPending retrier in the definition');
+      return found;
+    })(),
 
     async createConnection() {
       const id = `conn-${randomUUID()}`;

@@ -60,7 +60,7 @@ export function inventoryRepositoryContract(label: string, open: () => Promise<T
           },
           at(5000),
         );
-        expect(result).toEqual({ confirmedUpserted: 1, failed: 0 });
+        expect(result).toEqual({ confirmedUpserted: 1, failed: 0, raced: [], overtaken: [] });
         const state = await stateOf('A');
         expect(state.confirmed).toEqual({
           barcode: 'A',
@@ -102,7 +102,7 @@ export function inventoryRepositoryContract(label: string, open: () => Promise<T
           },
           at(1),
         );
-        expect(result).toEqual({ confirmedUpserted: 1, failed: 1 });
+        expect(result).toEqual({ confirmedUpserted: 1, failed: 1, raced: [], overtaken: [] });
         const a = await stateOf('A');
         expect(a.confirmed).toBeNull();
         expect(a.inFlight?.status).toBe('failed');
@@ -127,9 +127,19 @@ export function inventoryRepositoryContract(label: string, open: () => Promise<T
           batchRequestId: 'batch-1',
           results: [{ barcode: 'A', status: 'SUCCESS' as const, failureReasons: [] }],
         };
-        expect(await inventory.applyBatchResult(input, at(1))).toEqual({ confirmedUpserted: 1, failed: 0 });
+        expect(await inventory.applyBatchResult(input, at(1))).toEqual({
+          confirmedUpserted: 1,
+          failed: 0,
+          raced: [],
+          overtaken: [],
+        });
         const before = await stateOf('A');
-        expect(await inventory.applyBatchResult(input, at(2))).toEqual({ confirmedUpserted: 0, failed: 0 });
+        expect(await inventory.applyBatchResult(input, at(2))).toEqual({
+          confirmedUpserted: 0,
+          failed: 0,
+          raced: [],
+          overtaken: [],
+        });
         expect(await stateOf('A')).toEqual(before);
         expect(before.confirmed?.confirmedAt).toBe(at(1).toISOString());
       });
@@ -170,6 +180,71 @@ export function inventoryRepositoryContract(label: string, open: () => Promise<T
           'job-old',
           'job-new',
         ]);
+      });
+
+      it('reports, in the same write, the barcodes another batch raced or overtook', async () => {
+        const items = (q: number) => ['A', 'B', 'C'].map((barcode) => ({ barcode, quantity: q }));
+        await acceptedJob('job-old', items(1), 'b-old', T0);
+        await acceptedJob(
+          'job-new',
+          [
+            { barcode: 'A', quantity: 2 },
+            { barcode: 'B', quantity: 2 },
+          ],
+          'b-new',
+          at(1),
+        );
+        // B was confirmed by the newer batch before the old one was even submitted: overtaken, not raced.
+        await inventory.applyBatchResult(
+          {
+            connectionId: 'conn-1',
+            jobId: 'job-new',
+            batchRequestId: 'b-new',
+            results: [{ barcode: 'B', status: 'SUCCESS', failureReasons: [] }],
+          },
+          at(1),
+        );
+        // A is confirmed by the newer batch after the old one was submitted (at 2 s): raced and overtaken.
+        await inventory.applyBatchResult(
+          {
+            connectionId: 'conn-1',
+            jobId: 'job-new',
+            batchRequestId: 'b-new',
+            results: [{ barcode: 'A', status: 'SUCCESS', failureReasons: [] }],
+          },
+          at(3),
+        );
+        const success = ['A', 'B', 'C'].map((barcode) => ({
+          barcode,
+          status: 'SUCCESS' as const,
+          failureReasons: [],
+        }));
+        const old = { connectionId: 'conn-1', jobId: 'job-old', batchRequestId: 'b-old', results: success };
+        expect(await inventory.applyBatchResult({ ...old, submittedAt: at(2) }, at(4))).toEqual({
+          confirmedUpserted: 1,
+          failed: 0,
+          raced: ['A'],
+          overtaken: ['A', 'B'],
+        });
+        // Applied again on a later poll: C is the old batch's own now, A and B still another's.
+        expect(await inventory.applyBatchResult({ ...old, submittedAt: at(2) }, at(5))).toEqual({
+          confirmedUpserted: 0,
+          failed: 0,
+          raced: ['A'],
+          overtaken: ['A', 'B'],
+        });
+      });
+
+      it('writes nothing for a job of another connection', async () => {
+        await acceptedJob('job-1', [{ barcode: 'A', quantity: 1 }], 'b-1', T0);
+        const input = {
+          connectionId: 'conn-other',
+          jobId: 'job-1',
+          batchRequestId: 'b-1',
+          results: [{ barcode: 'A', status: 'SUCCESS' as const, failureReasons: [] }],
+        };
+        await expect(inventory.applyBatchResult(input, at(1))).rejects.toThrow(/not found/);
+        expect((await stateOf('A')).confirmed).toBeNull();
       });
 
       it('guards quantity and prices separately (partial field updates)', async () => {

@@ -7,6 +7,7 @@ const pollBatchEnv = {
   DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:1:secret:db',
   DB_NAME: 'eci',
   CONNECTION_SECRET_PREFIX: 'eci/dev/connections/',
+  DEDUP_TABLE_NAME: 't',
 };
 
 describe('configuration contracts', () => {
@@ -47,6 +48,7 @@ describe('configuration contracts', () => {
       try {
         readConfig('PushConsumer', {
           ...pollBatchEnv,
+          DEDUP_TABLE_NAME: undefined,
           ECI_FUNCTION: 'PushConsumer',
           TRENDYOL_WRITE_ENABLED: 'maybe',
         });
@@ -68,8 +70,8 @@ describe('configuration contracts', () => {
     );
   });
 
-  it('the poller’s contract names no queue and no dedup table', () => {
+  it('the poller’s contract names no queue, and the short-lived table for its read budgets', () => {
     expect(CONTRACTS.PollBatch.variables).not.toContain('PUSH_QUEUE_URL');
-    expect(CONTRACTS.PollBatch.variables).not.toContain('DEDUP_TABLE_NAME');
+    expect(CONTRACTS.PollBatch.variables).toContain('DEDUP_TABLE_NAME');
   });
 });

@@ -308,19 +308,35 @@ export class MemoryStore implements JobRepository, InventoryRepository {
     return out;
   }
   async applyBatchResult(
-    input: { connectionId: string; jobId: string; batchRequestId: string; results: ItemResult[] },
+    input: {
+      connectionId: string;
+      jobId: string;
+      batchRequestId: string;
+      results: ItemResult[];
+      submittedAt?: Date;
+    },
     now: Date,
   ) {
     const job = this.jobs.get(input.jobId);
+    if (!job || job.connectionId !== input.connectionId) {
+      throw new Error(`job ${input.jobId} of connection ${input.connectionId} not found`);
+    }
     let confirmedUpserted = 0;
     let failed = 0;
+    const raced: string[] = [];
+    const overtaken: string[] = [];
     for (const r of input.results) {
       const k = this.key(input.connectionId, r.barcode);
       const intent = this.intents.get(k);
-      const item = job?.items.find((i) => i.barcode === r.barcode);
-      if (r.status === 'SUCCESS' && job && item) {
+      const item = job.items.find((i) => i.barcode === r.barcode);
+      if (r.status === 'SUCCESS' && item) {
         const prev = this.confirmed.get(k);
-        if (!prev || prev.seq <= job.seq) {
+        // Another batch's confirmed value, as it was before this apply (what the race checks need).
+        const other = prev && prev.batchRequestId !== input.batchRequestId ? prev : undefined;
+        if (other && input.submittedAt && Date.parse(other.confirmedAt) >= input.submittedAt.getTime()) {
+          raced.push(r.barcode);
+        }
+        if (!prev || prev.seq < job.seq) {
           this.confirmed.set(k, {
             value: {
               barcode: r.barcode,
@@ -333,7 +349,7 @@ export class MemoryStore implements JobRepository, InventoryRepository {
             confirmedAt: now.toISOString(),
           });
           confirmedUpserted += 1;
-        }
+        } else if (other) overtaken.push(r.barcode);
         if (intent?.jobId === job.id) intent.status = 'confirmed';
       } else if (r.status === 'FAILED') {
         failed += 1;
@@ -345,7 +361,7 @@ export class MemoryStore implements JobRepository, InventoryRepository {
         jobId: input.jobId,
       });
     }
-    return { confirmedUpserted, failed };
+    return { confirmedUpserted, failed, raced: raced.sort(), overtaken: overtaken.sort() };
   }
   async markDrifted(connectionId: string, barcodes: readonly string[]) {
     let moved = 0;

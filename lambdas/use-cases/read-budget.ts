@@ -1,0 +1,45 @@
+import { READ_GROUP_PER_MINUTE } from '../domain/drift';
+import { type TrendyolReadEndpoint, trendyolReadBudgetKey, trendyolReadBudgets } from '../domain/rate-budget';
+import type { Clock } from '../ports/clock';
+import type { RateLimiter } from '../ports/rate-limiter';
+import type { Connection } from '../ports/repositories';
+
+/**
+ * Longest a read waits for its slot: the burst window (50 per 10 s per endpoint, Trendyol's rate
+ * limits) plus the arrival margin, after which some slot is always free unless others keep taking them.
+ */
+export const READ_SLOT_MAX_WAIT_MS = 10_250;
+
+/** What a read needs to take a slot; without a limiter (unit harnesses) every read goes. */
+export interface ReadBudgetDeps {
+  rateLimiter?: RateLimiter;
+  clock?: Clock;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Takes one slot of the seller's budget for a Trendyol read endpoint (`batch-results` for the
+ * poller's GETs, `read-back` for live values), shared through the RateLimiter by every poller and
+ * reader of the seller, so many batches polled at once never exceed Trendyol's read group (1000–2000
+ * per minute, trendyol-contract.md) or its per-endpoint burst. Waits for a slot on `deps.clock` /
+ * `deps.sleep` until `deadlineMs` (epoch ms; default now + `READ_SLOT_MAX_WAIT_MS`).
+ * @returns true when the read may go, false when no slot freed up in time (skip the read for now).
+ */
+export async function acquireReadSlot(
+  deps: ReadBudgetDeps,
+  connection: Pick<Connection, 'sellerId'>,
+  endpoint: TrendyolReadEndpoint,
+  deadlineMs?: number,
+): Promise<boolean> {
+  const { rateLimiter, clock, sleep } = deps;
+  if (!rateLimiter || !clock || !sleep) return true;
+  const key = trendyolReadBudgetKey(String(connection.sellerId), endpoint);
+  const limits = trendyolReadBudgets(READ_GROUP_PER_MINUTE);
+  const until = deadlineMs ?? clock.now().getTime() + READ_SLOT_MAX_WAIT_MS;
+  for (;;) {
+    const decision = await rateLimiter.acquire(key, limits, clock.now());
+    if (decision.granted) return true;
+    if (clock.now().getTime() + decision.retryAfterMs > until) return false;
+    await sleep(decision.retryAfterMs);
+  }
+}

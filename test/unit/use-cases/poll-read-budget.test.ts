@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { parsePushRequest } from '../../../lambdas/domain/push-request';
+import { decideRolling, type RollingLimit, TRENDYOL_BURST } from '../../../lambdas/domain/rate-budget';
+import type { RateLimiter } from '../../../lambdas/ports/rate-limiter';
+import { consumeChunk } from '../../../lambdas/use-cases/consume-chunk';
+import { pollBatch } from '../../../lambdas/use-cases/poll-batch';
+import { pushInventory } from '../../../lambdas/use-cases/push-inventory';
+import { readLiveValues } from '../../../lambdas/use-cases/read-back';
+import { CONNECTION, memoryPorts } from './in-memory-ports';
+
+/** The shared limiter on the simulated clock: the same sliding-log rule the DynamoDB one applies. */
+function memoryRateLimiter(): RateLimiter {
+  const logs = new Map<string, number[]>();
+  return {
+    async acquire(key: string, limits: RollingLimit[], now: Date) {
+      const decision = decideRolling(logs.get(key) ?? [], limits, now.getTime());
+      if (!decision.granted) return decision;
+      logs.set(key, decision.grants);
+      return { granted: true };
+    },
+  };
+}
+
+/** The most requests of `times` (epoch ms) that fall into any window of `windowMs`. */
+function busiestWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i += 1) {
+    while ((sorted[i] ?? 0) - (sorted[j] ?? 0) >= windowMs) j += 1;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+describe("the poller's reads take slots of the seller's read budget", () => {
+  it('many batches polled at once never exceed Trendyol burst of 50 GETs per 10 s', async () => {
+    const p = await memoryPorts();
+    const batches: { jobId: string; batchRequestId: string; submittedAt: string }[] = [];
+    for (let i = 0; i < 120; i += 1) {
+      const request = parsePushRequest({
+        connectionId: CONNECTION.id,
+        items: [{ barcode: `B${i}`, quantity: i }],
+      });
+      const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
+      const jobId = body.jobs[0]?.jobId ?? '';
+      await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
+      const batchRequestId = (await p.jobs.get(jobId))?.batchRequestId ?? '';
+      p.marketplace.batches.set(batchRequestId, {
+        kind: 'found',
+        latencyMs: 1,
+        batch: {
+          batchRequestId,
+          raw: {},
+          items: [{ requestItem: { barcode: `B${i}` }, status: 'SUCCESS', failureReasons: [] }],
+        },
+      });
+      batches.push({ jobId, batchRequestId, submittedAt: p.clock.now().toISOString() });
+    }
+    const gets: number[] = [];
+    const getBatchResult = p.marketplace.getBatchResult.bind(p.marketplace);
+    p.marketplace.getBatchResult = async (...args) => {
+      gets.push(p.clock.now().getTime());
+      return getBatchResult(...args);
+    };
+    const deps = { ...p, rateLimiter: memoryRateLimiter() };
+
+    // Every batch polled at the same simulated moment: only the budget spaces the GETs.
+    const statuses: string[] = [];
+    for (const b of batches) {
+      const { output } = await pollBatch(deps, { connectionId: CONNECTION.id, ...b }, { shortPollMs: 0 });
+      statuses.push(output.status);
+    }
+
+    expect(statuses.every((s) => s === 'SETTLED')).toBe(true);
+    expect(gets).toHaveLength(120);
+    expect(busiestWindow(gets, TRENDYOL_BURST.windowMs)).toBeLessThanOrEqual(TRENDYOL_BURST.limit);
+    // 120 GETs at 50 per (10 s + margin): the last one waited for the third window.
+    expect(Math.max(...gets) - Math.min(...gets)).toBeGreaterThanOrEqual(20_000);
+  });
+
+  it('a batch whose GET finds no slot within the wait is left pending, not read over the limit', async () => {
+    const p = await memoryPorts();
+    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'X', quantity: 1 }] });
+    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
+    const jobId = body.jobs[0]?.jobId ?? '';
+    await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
+    const batchRequestId = (await p.jobs.get(jobId))?.batchRequestId ?? '';
+    let gets = 0;
+    p.marketplace.getBatchResult = async () => {
+      gets += 1;
+      return { kind: 'gone', httpStatus: 404, latencyMs: 1 };
+    };
+    // Other pollers hold every slot for the next minute.
+    const denying: RateLimiter = { acquire: async () => ({ granted: false, retryAfterMs: 60_000 }) };
+    const { output } = await pollBatch(
+      { ...p, rateLimiter: denying },
+      { connectionId: CONNECTION.id, jobId, batchRequestId, submittedAt: p.clock.now().toISOString() },
+      { shortPollMs: 0 },
+    );
+    expect(output.status).toBe('PENDING');
+    expect(gets).toBe(0);
+    expect((await p.jobs.get(jobId))?.confirmation).not.toBe('unconfirmed');
+  });
+
+  it('read-backs of many barcodes are paced by the read-back budget on the simulated clock', async () => {
+    const p = await memoryPorts();
+    const reads: number[] = [];
+    const readBack = p.marketplace.readBack.bind(p.marketplace);
+    p.marketplace.readBack = async (...args) => {
+      reads.push(p.clock.now().getTime());
+      return readBack(...args);
+    };
+    const barcodes = Array.from({ length: 60 * 50 }, (_, i) => `R${i}`);
+    const [connection] = [await p.connections.get(CONNECTION.id)];
+    if (!connection) throw new Error('no connection');
+    const values = await readLiveValues(
+      { ...p, rateLimiter: memoryRateLimiter() },
+      connection,
+      { apiKey: 'k', apiSecret: 's' },
+      barcodes,
+    );
+    expect(values).not.toBeNull();
+    expect(reads).toHaveLength(60);
+    expect(busiestWindow(reads, TRENDYOL_BURST.windowMs)).toBeLessThanOrEqual(TRENDYOL_BURST.limit);
+  });
+});
