@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
+import type { RateLimiter } from '../../lambdas/ports/rate-limiter';
 import { startLocalStack } from '../runtime/local-stack';
 import { type CostBreakdown, costPerMillionItems } from './cost-model';
 import {
@@ -89,7 +89,6 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
   const own = databaseUrl ? await ownDatabase(databaseUrl, '_eci_bench_e2e') : undefined;
   const database = countingDatabase(own?.url);
   const invocations = invocationCounter();
-  let rateLimitWaitMs = 0;
   const stack = await startLocalStack({
     port: 0,
     simulatorPort: 0,
@@ -97,14 +96,11 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
     simulatorProcessingDelayMs: 0,
     releaseIntervalMs: 3_600_000,
     wrapHandler: invocations.wrap,
-    overrides: {
-      database: database.handle,
-      sleep: async (ms: number) => {
-        rateLimitWaitMs += ms;
-        await delay(ms);
-      },
-    },
+    overrides: { database: database.handle },
   });
+  // Waits the seller's write budget imposed on the consumer (a denied slot is slept for exactly its
+  // retryAfterMs), counted apart from other sleeps such as the poller's first look after 2 s.
+  const waits = countBudgetWaits(stack.functions.PushConsumer.rateLimiter);
   // Start counting after the stack's own setup (tables, migrations, demo connection).
   const aws = awsCallCounter();
   invocations.reset();
@@ -179,7 +175,7 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
         consumerInvocations: consumer.invocations,
         consumerMs: consumer.totalMs,
         consumerMsPerChunk: consumer.totalMs / chunks,
-        rateLimitWaitMs,
+        rateLimitWaitMs: waits.writeMs,
         pollerInvocations: poller.invocations,
         pollerMs: poller.totalMs,
         pollerMsPerChunk: poller.totalMs / chunks,
@@ -204,4 +200,19 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
     await stack.stop();
     await own?.drop();
   }
+}
+
+/**
+ * Wraps `limiter.acquire` to sum the waits its denials imposed on seller write keys (ms). The consumer
+ * sleeps a denial's `retryAfterMs` before asking again, so the sum is the time it spent held back.
+ */
+function countBudgetWaits(limiter: RateLimiter): { writeMs: number } {
+  const counted = { writeMs: 0 };
+  const acquire = limiter.acquire.bind(limiter);
+  limiter.acquire = async (key, limits, now) => {
+    const decision = await acquire(key, limits, now);
+    if (!decision.granted && key.endsWith('#price-and-inventory')) counted.writeMs += decision.retryAfterMs;
+    return decision;
+  };
+  return counted;
 }
