@@ -193,6 +193,9 @@ async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewP
       SELECT x.connection_id, x.barcode, x.quantity, x.sale_price, x.list_price, 'pending', x.job_id, x.seq,
              ${at}::timestamptz, ${at}::timestamptz
       FROM x
+      -- Rows are locked in chunk and item order (barcode order, as chunkItems sorts), as the former
+      -- per-chunk statements did, so two pushes of overlapping barcodes cannot deadlock.
+      ORDER BY x.seq, x.ord
       ON CONFLICT (connection_id, barcode) DO UPDATE SET
         -- a field the item omits keeps the previously accepted value (mergeWithKnown)
         quantity = COALESCE(excluded.quantity, i.quantity),
