@@ -209,9 +209,22 @@ export async function pushItems(
   });
 
   try {
-    for (const chunk of chunks) {
-      const jobId = deps.ids.next();
-      if (!gate.writeEnabled) {
+    // Job ids in chunk order, as before, whatever order the dedup answers arrive in.
+    const jobIds = chunks.map(() => deps.ids.next());
+    // The chunks' dedup records are read and claimed concurrently (distinct bodies, so the claims are
+    // independent); a failed claim leaves the others' claims recorded, so all are released below.
+    const decisions = gate.writeEnabled
+      ? await settleAll(
+          chunks.map(
+            (chunk, i) => () =>
+              decideChunkDedup(deps, connection.id, chunk, jobIds[i] as string, known, now, claims),
+          ),
+        )
+      : [];
+    for (const [i, chunk] of chunks.entries()) {
+      const jobId = jobIds[i] as string;
+      const decision = decisions[i];
+      if (decision === undefined) {
         // Nothing reaches Trendyol: no dedup record, so a dry run never blocks a real push.
         newJobs.push(newJob(chunk, jobId, {}));
         messages.push({
@@ -222,24 +235,6 @@ export async function pushItems(
         });
         results.push({ ...base(chunk), dedup: false, jobId });
         continue;
-      }
-      let prior = await deps.dedup.find(connection.id, chunk.bodyHash, now);
-      let decision = decideDedup({ prior, items: chunk.items, known, now, windowMs: DEDUP_WINDOW_MS });
-      if (decision.kind === 'send') {
-        const claim = await deps.dedup.claim({
-          connectionId: connection.id,
-          bodyHash: chunk.bodyHash,
-          jobId,
-          now,
-          windowMs: DEDUP_WINDOW_MS,
-        });
-        if (claim.claimed) {
-          claims.push({ bodyHash: chunk.bodyHash, jobId });
-        } else {
-          // A concurrent push claimed the same body first: decide against its record instead.
-          prior = claim.existing;
-          decision = decideDedup({ prior, items: chunk.items, known, now, windowMs: DEDUP_WINDOW_MS });
-        }
       }
       if (decision.kind === 'duplicate') {
         results.push({ ...base(chunk), dedup: true, jobId: decision.jobId });
@@ -332,6 +327,50 @@ export async function pushItems(
     }),
   };
   return { httpStatus: enqueuedCount + scheduledCount > 0 ? 202 : 200, body: response };
+}
+
+/**
+ * Reads a chunk's live dedup record and, when the body is to be sent, claims it for `jobId` (a won
+ * claim is appended to `claims`). A claim lost to a concurrent push is decided against the winner.
+ */
+async function decideChunkDedup(
+  deps: PushDeps,
+  connectionId: string,
+  chunk: Chunk,
+  jobId: string,
+  known: ReadonlyMap<string, KnownValue>,
+  now: Date,
+  claims: Array<{ bodyHash: string; jobId: string }>,
+) {
+  let prior = await deps.dedup.find(connectionId, chunk.bodyHash, now);
+  let decision = decideDedup({ prior, items: chunk.items, known, now, windowMs: DEDUP_WINDOW_MS });
+  if (decision.kind !== 'send') return decision;
+  const claim = await deps.dedup.claim({
+    connectionId,
+    bodyHash: chunk.bodyHash,
+    jobId,
+    now,
+    windowMs: DEDUP_WINDOW_MS,
+  });
+  if (claim.claimed) {
+    claims.push({ bodyHash: chunk.bodyHash, jobId });
+  } else {
+    // A concurrent push claimed the same body first: decide against its record instead.
+    prior = claim.existing;
+    decision = decideDedup({ prior, items: chunk.items, known, now, windowMs: DEDUP_WINDOW_MS });
+  }
+  return decision;
+}
+
+/**
+ * Runs the tasks concurrently and returns their results in order once all have ended; the first
+ * failure (in task order) is thrown only then, so no task is still writing when the caller cleans up.
+ */
+async function settleAll<T>(tasks: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(tasks.map((task) => task()));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
 async function releaseClaims(

@@ -7,6 +7,7 @@ import type { Cents } from '../../domain/money';
 import type { CatalogRepository, DriftRecord, StoredHold } from '../../ports/catalog';
 import type { Database } from './database';
 import {
+  byteBatches,
   centsOrNull,
   chunked,
   decimalOrNull,
@@ -177,7 +178,8 @@ export class PostgresCatalogRepository implements CatalogRepository {
   }
 
   async recordPriceSends(connectionId: string, barcodes: readonly string[], nowMs: number): Promise<void> {
-    for (const batch of chunked([...new Set(barcodes)], LIST_BATCH_SIZE)) {
+    // A write returns no rows, so only the request size bounds a statement: one for a whole push.
+    for (const batch of byteBatches([...new Set(barcodes)])) {
       await this.db.execute(sql`
         INSERT INTO price_send AS p (connection_id, barcode, sent_at)
         SELECT ${connectionId}::text, b, jsonb_build_array(${nowMs}::bigint)
@@ -261,13 +263,17 @@ export class PostgresCatalogRepository implements CatalogRepository {
 
   async clearHolds(connectionId: string, barcodes: readonly string[]): Promise<number> {
     let cleared = 0;
-    for (const batch of chunked([...new Set(barcodes)], LIST_BATCH_SIZE)) {
+    // Counted in the database, so the answer is one row however many holds go.
+    for (const batch of byteBatches([...new Set(barcodes)])) {
       const rows = await queryRows(
         this.db,
-        sql`DELETE FROM inventory_hold WHERE connection_id = ${connectionId}::text
-            AND barcode IN ${inList(batch)} RETURNING 1 AS one`,
+        sql`WITH cleared AS (
+              DELETE FROM inventory_hold WHERE connection_id = ${connectionId}::text
+              AND barcode IN ${inList(batch)} RETURNING 1
+            )
+            SELECT count(*) AS n FROM cleared`,
       );
-      cleared += rows.length;
+      cleared += numberOf(rows[0]?.n ?? 0);
     }
     return cleared;
   }

@@ -23,7 +23,7 @@ import {
   PUSH_JOB_TYPE,
 } from '../../ports/repositories';
 import type { Database } from './database';
-import { decimalOrNull, numberOf, queryRows, toIso, toIsoOrNull } from './rows';
+import { numberOf, queryRows, toIso, toIsoOrNull } from './rows';
 import { jobs } from './schema';
 
 const { body: _body, items: _items, ...headerColumns } = getTableColumns(jobs);
@@ -68,18 +68,6 @@ function toJob(header: JobHeader, payload: { body: string; items: InventoryItem[
   return { ...toJobHeader(header), ...payload };
 }
 
-/** The chunk's items as the JSON the intent/history statements read with jsonb_to_recordset. */
-export function itemsAsRecordsetJson(items: readonly InventoryItem[]): string {
-  return JSON.stringify(
-    items.map((item) => ({
-      barcode: item.barcode,
-      quantity: item.quantity ?? null,
-      sale_price: decimalOrNull(item.salePrice),
-      list_price: decimalOrNull(item.listPrice),
-    })),
-  );
-}
-
 /** A job as it is the moment it is created: the row inserted and the value returned are this one. */
 function freshJob(job: NewPushJob, seq: number, at: string): Job {
   return {
@@ -108,6 +96,128 @@ function freshJob(job: NewPushJob, seq: number, at: string): Job {
     createdAt: at,
     updatedAt: at,
   };
+}
+
+/**
+ * The Data API refuses a request above 4 MiB (headers and JSON escaping included, aws-notes.md);
+ * a job row carries its body and items (~70 KB each for 1,000 items, more once escaped), so the
+ * jobs of one push are inserted in groups whose estimated request stays under this many bytes.
+ */
+const JOB_INSERT_REQUEST_BYTES = 3 * 1024 * 1024;
+
+/** Consecutive groups of jobs whose estimated insert request stays under {@link JOB_INSERT_REQUEST_BYTES}. */
+function jobInsertGroups(newJobs: readonly NewPushJob[]): NewPushJob[][] {
+  const groups: NewPushJob[][] = [];
+  let current: NewPushJob[] = [];
+  let bytes = 0;
+  for (const job of newJobs) {
+    // The body rendered once more as the items' JSON, both escaped (×1.25) by the Data API's JSON.
+    const estimate = Math.ceil(job.body.length * 2.5) + 2_048;
+    if (current.length > 0 && bytes + estimate > JOB_INSERT_REQUEST_BYTES) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(job);
+    bytes += estimate;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/**
+ * Consecutive groups of the jobs that record intents, no barcode twice in a group: one statement
+ * writes a group's intents and history, and ON CONFLICT cannot touch one row twice in a statement.
+ * A push's chunks never share a barcode (coalesced), so a push is one group.
+ */
+function intentGroups(newJobs: readonly NewPushJob[]): NewPushJob[][] {
+  const groups: NewPushJob[][] = [];
+  let current: NewPushJob[] = [];
+  let barcodes = new Set<string>();
+  for (const job of newJobs) {
+    if (!job.recordsIntent || job.items.length === 0) continue;
+    if (job.items.some((item) => barcodes.has(item.barcode))) {
+      groups.push(current);
+      current = [];
+      barcodes = new Set();
+    }
+    current.push(job);
+    for (const item of job.items) barcodes.add(item.barcode);
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/**
+ * One statement for a group of just-inserted jobs: each item becomes its barcode's pending intent, a
+ * `pushed` history entry, and the intent it replaces (pending or sent by another job) a `superseded`
+ * one. The items are read from the jobs' own rows, so the request carries only the job ids (it stays
+ * far under the Data API's 4 MiB whatever the push's size). The CTEs share one snapshot, so
+ * `superseded` sees the intents as they were before this group replaced them.
+ */
+async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewPushJob[], at: string) {
+  const ids = JSON.stringify(group.map((job) => job.id));
+  await tx.execute(sql`
+    WITH x AS (
+      SELECT j.connection_id, j.id AS job_id, j.seq, e.ord, e.barcode, e.quantity,
+             (e.sale / 100)::numeric(12, 2) AS sale_price, (e.list / 100)::numeric(12, 2) AS list_price
+      FROM jobs j
+      CROSS JOIN LATERAL (
+        SELECT r.ord, r.item->>'barcode' AS barcode, (r.item->>'quantity')::integer AS quantity,
+               (r.item->>'salePrice')::numeric AS sale, (r.item->>'listPrice')::numeric AS list
+        FROM jsonb_array_elements(j.items) WITH ORDINALITY AS r(item, ord)
+      ) e
+      WHERE j.id IN (SELECT jsonb_array_elements_text(${ids}::jsonb))
+    ),
+    superseded AS (
+      INSERT INTO inventory_item_history
+        (connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)
+      SELECT i.connection_id, i.barcode, 'superseded', i.job_id, i.quantity, i.sale_price,
+             i.list_price, ${at}::timestamptz
+      -- The items stay the outer loop with one primary-key probe each; a plain join let the planner
+      -- (stale statistics mid-transaction) rescan the items once per intent of the connection, which
+      -- made large pushes quadratic.
+      FROM x CROSS JOIN LATERAL (
+        SELECT * FROM inventory_intent
+        WHERE connection_id = x.connection_id AND barcode = x.barcode
+        LIMIT 1 -- a fence: without it PostgreSQL flattens the subquery back into a join
+      ) i
+      WHERE i.status IN ('pending', 'sent')
+        AND i.job_id <> x.job_id
+      ORDER BY x.seq, x.ord
+      ON CONFLICT DO NOTHING
+      RETURNING 1
+    ),
+    intent AS (
+      INSERT INTO inventory_intent AS i
+        (connection_id, barcode, quantity, sale_price, list_price, status, job_id, seq, accepted_at, updated_at)
+      SELECT x.connection_id, x.barcode, x.quantity, x.sale_price, x.list_price, 'pending', x.job_id, x.seq,
+             ${at}::timestamptz, ${at}::timestamptz
+      FROM x
+      -- Rows are locked in chunk and item order (barcode order, as chunkItems sorts), as the former
+      -- per-chunk statements did, so two pushes of overlapping barcodes cannot deadlock.
+      ORDER BY x.seq, x.ord
+      ON CONFLICT (connection_id, barcode) DO UPDATE SET
+        -- a field the item omits keeps the previously accepted value (mergeWithKnown)
+        quantity = COALESCE(excluded.quantity, i.quantity),
+        sale_price = COALESCE(excluded.sale_price, i.sale_price),
+        list_price = COALESCE(excluded.list_price, i.list_price),
+        status = 'pending',
+        job_id = excluded.job_id,
+        seq = excluded.seq,
+        accepted_at = excluded.accepted_at,
+        updated_at = excluded.updated_at
+      WHERE i.seq < excluded.seq
+    )
+    INSERT INTO inventory_item_history
+      (connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)
+    SELECT x.connection_id, x.barcode, 'pushed', x.job_id, x.quantity, x.sale_price, x.list_price,
+           ${at}::timestamptz
+    FROM x
+    -- sibling CTEs run in no set order; reading superseded first keeps history ids in event order
+    WHERE (SELECT count(*) FROM superseded) >= 0
+    ORDER BY x.seq, x.ord
+    ON CONFLICT DO NOTHING`);
 }
 
 export class PostgresJobRepository implements JobRepository {
@@ -156,73 +266,22 @@ export class PostgresJobRepository implements JobRepository {
     if (newJobs.length === 0) return [];
     const at = now.toISOString();
     return this.db.transaction(async (tx) => {
-      // nextval() in the VALUES list runs row by row, so seq follows the chunk order.
-      const inserted = await tx
-        .insert(jobs)
-        .values(newJobs.map((job) => ({ ...freshJob(job, 0, at), seq: sql`nextval('job_seq')` })))
-        .returning({ id: jobs.id, seq: jobs.seq });
-      const seqById = new Map(inserted.map((row) => [row.id, numberOf(row.seq)]));
-
-      const created: Job[] = [];
-      for (const job of newJobs) {
+      const seqById = new Map<string, number>();
+      // Multi-row inserts, as many jobs per statement as fit one Data API request (4 MiB); nextval()
+      // in the VALUES list runs row by row and the groups run in order, so seq follows the chunk order.
+      for (const group of jobInsertGroups(newJobs)) {
+        const inserted = await tx
+          .insert(jobs)
+          .values(group.map((job) => ({ ...freshJob(job, 0, at), seq: sql`nextval('job_seq')` })))
+          .returning({ id: jobs.id, seq: jobs.seq });
+        for (const row of inserted) seqById.set(row.id, numberOf(row.seq));
+      }
+      for (const group of intentGroups(newJobs)) await recordIntents(tx, group, at);
+      return newJobs.map((job) => {
         const seq = seqById.get(job.id);
         if (seq === undefined) throw new Error(`job ${job.id} was not inserted`);
-        if (job.recordsIntent && job.items.length > 0) {
-          // One statement per chunk: the CTEs share one snapshot, so `superseded` sees the intents
-          // as they were before this chunk replaced them.
-          await tx.execute(sql`
-            WITH x AS (
-              SELECT * FROM jsonb_to_recordset(${itemsAsRecordsetJson(job.items)}::jsonb)
-                AS x(barcode text, quantity integer, sale_price numeric, list_price numeric)
-            ),
-            superseded AS (
-              INSERT INTO inventory_item_history
-                (connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)
-              SELECT i.connection_id, i.barcode, 'superseded', i.job_id, i.quantity, i.sale_price,
-                     i.list_price, ${at}::timestamptz
-              -- The chunk stays the outer loop with one primary-key probe per item; a plain join let the
-              -- planner (stale statistics mid-transaction) rescan the chunk once per intent of the
-              -- connection, which made large pushes quadratic.
-              FROM x CROSS JOIN LATERAL (
-                SELECT * FROM inventory_intent
-                WHERE connection_id = ${job.connectionId}::text AND barcode = x.barcode
-                LIMIT 1 -- a fence: without it PostgreSQL flattens the subquery back into a join
-              ) i
-              WHERE i.status IN ('pending', 'sent')
-                AND i.job_id <> ${job.id}::text
-              ON CONFLICT DO NOTHING
-              RETURNING 1
-            ),
-            intent AS (
-              INSERT INTO inventory_intent AS i
-                (connection_id, barcode, quantity, sale_price, list_price, status, job_id, seq, accepted_at, updated_at)
-              SELECT ${job.connectionId}::text, x.barcode, x.quantity, x.sale_price, x.list_price, 'pending',
-                     ${job.id}::text, ${seq}::bigint, ${at}::timestamptz, ${at}::timestamptz
-              FROM x
-              ON CONFLICT (connection_id, barcode) DO UPDATE SET
-                -- a field the item omits keeps the previously accepted value (mergeWithKnown)
-                quantity = COALESCE(excluded.quantity, i.quantity),
-                sale_price = COALESCE(excluded.sale_price, i.sale_price),
-                list_price = COALESCE(excluded.list_price, i.list_price),
-                status = 'pending',
-                job_id = excluded.job_id,
-                seq = excluded.seq,
-                accepted_at = excluded.accepted_at,
-                updated_at = excluded.updated_at
-              WHERE i.seq < excluded.seq
-            )
-            INSERT INTO inventory_item_history
-              (connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)
-            SELECT ${job.connectionId}::text, x.barcode, 'pushed', ${job.id}::text, x.quantity, x.sale_price,
-                   x.list_price, ${at}::timestamptz
-            FROM x
-            -- sibling CTEs run in no set order; reading superseded first keeps history ids in event order
-            WHERE (SELECT count(*) FROM superseded) >= 0
-            ON CONFLICT DO NOTHING`);
-        }
-        created.push(freshJob(job, seq, at));
-      }
-      return created;
+        return freshJob(job, seq, at);
+      });
     });
   }
 

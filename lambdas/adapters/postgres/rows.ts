@@ -15,6 +15,33 @@ export function chunked<T>(list: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * JSON text per list parameter of a statement that returns no rows per key (a write): the Data API
+ * refuses a request above 4 MiB, and the JSON text travels escaped inside its JSON request.
+ */
+export const WRITE_LIST_BYTES = 1024 * 1024;
+
+/** Splits `list` into consecutive batches whose JSON text stays under `maxBytes`. */
+export function byteBatches(list: readonly string[], maxBytes = WRITE_LIST_BYTES): string[][] {
+  const out: string[][] = [];
+  let current: string[] = [];
+  let bytes = 2;
+  for (const value of list) {
+    // UTF-8 bytes, quotes (escaped once more in the request) and a comma; barcodes hold no
+    // control characters (text.ts refuses them), so nothing else grows when escaped.
+    const size = Buffer.byteLength(value, 'utf8') + 5;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      out.push(current);
+      current = [];
+      bytes = 2;
+    }
+    current.push(value);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
 const PG_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**

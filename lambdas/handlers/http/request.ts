@@ -26,12 +26,14 @@ export function header(event: APIGatewayProxyEvent, name: string): string | unde
  */
 export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   const raw = event.body ?? '';
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) {
+  // A text body is measured, not copied: a 5 MiB push was copied into a Buffer and decoded back.
+  const decoded = event.isBase64Encoded ? Buffer.from(raw, 'base64') : undefined;
+  const size = decoded ? decoded.length : Buffer.byteLength(raw, 'utf8');
+  if (size > MAX_BODY_BYTES) {
     throw new AppError(
       413,
       'PAYLOAD_TOO_LARGE',
-      `The body is ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES}.`,
+      `The body is ${size} bytes; the limit is ${MAX_BODY_BYTES}.`,
     );
   }
   const contentType = header(event, 'content-type') ?? '';
@@ -42,9 +44,14 @@ export function readJsonBody(event: APIGatewayProxyEvent): unknown {
       'Send the body as JSON with Content-Type: application/json.',
     );
   }
-  if (bytes.length === 0)
-    throw new AppError(400, 'MALFORMED_JSON', 'The body is empty; a JSON object is expected.');
-  const text = bytes.toString('utf8');
+  if (size === 0) throw new AppError(400, 'MALFORMED_JSON', 'The body is empty; a JSON object is expected.');
+  // A lone surrogate became U+FFFD through the UTF-8 round trip; a well-formed string (any body that
+  // arrived as bytes) is the same text without it.
+  const text = decoded
+    ? decoded.toString('utf8')
+    : (raw as string & { isWellFormed(): boolean }).isWellFormed()
+      ? raw
+      : Buffer.from(raw, 'utf8').toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

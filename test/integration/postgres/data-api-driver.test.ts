@@ -122,17 +122,50 @@ describe('Data API driver', () => {
     );
 
     expect(intents?.transactionId).toBe('tx-1');
-    expect(intents?.sql).toContain('jsonb_to_recordset(:1::jsonb)');
+    // The intents and history read the items from the job rows just inserted: only the ids travel.
+    expect(intents?.sql).toContain('jsonb_array_elements_text(:1::jsonb)');
     expect(intents?.parameters?.[0]).toEqual({
       name: '1',
-      value: {
-        stringValue: JSON.stringify([
-          { barcode: 'A', quantity: 3, sale_price: '112.85', list_price: '9999999999.99' },
-        ]),
-      },
+      value: { stringValue: JSON.stringify(['job-1']) },
       typeHint: undefined,
     });
     expect(allParameters().some((p) => p.value?.arrayValue !== undefined)).toBe(false);
+  });
+
+  it('creates the 50 jobs of a 50,000-item push in few statements, each request under 4 MiB', async () => {
+    const { db } = open();
+    rds.on(BeginTransactionCommand).resolves({ transactionId: 'tx-1' });
+    rds.on(CommitTransactionCommand).resolves({ transactionStatus: 'Transaction Committed' });
+    let seq = 0;
+    rds.on(ExecuteStatementCommand).callsFake((input: ExecuteStatementCommandInput) => {
+      if (!input.sql?.startsWith('insert into "jobs"')) return { records: [] };
+      // The ids are the JSON parameters' order; answer one row per job in the statement.
+      const ids = (input.parameters ?? [])
+        .map((p) => p.value?.stringValue)
+        .filter((v): v is string => v?.startsWith('job-') === true);
+      return { records: ids.map((id) => [{ stringValue: id }, { longValue: ++seq }]) };
+    });
+    const jobs = Array.from({ length: 50 }, (_, chunk) =>
+      pushJob(
+        `job-${String(chunk).padStart(2, '0')}`,
+        Array.from({ length: 1000 }, (_, i) => ({
+          barcode: `BARCODE-${String(chunk * 1000 + i).padStart(8, '0')}`,
+          quantity: i,
+          salePrice: 123_456,
+          listPrice: 234_567,
+        })),
+        { chunkIndex: chunk },
+      ),
+    );
+
+    const created = await new PostgresJobRepository(db).createPushJobs(jobs, T0);
+
+    expect(created.map((j) => j.seq)).toEqual(jobs.map((_, i) => i + 1));
+    const requests = executeInputs();
+    // A few job inserts (each under the Data API's 4 MiB request limit) and one intents statement.
+    expect(requests.length).toBeLessThanOrEqual(6);
+    expect(requests.filter((r) => r.sql?.includes('inventory_intent'))).toHaveLength(1);
+    for (const request of requests) expect(JSON.stringify(request).length).toBeLessThan(4 * 1024 * 1024);
   });
 
   it('looks barcodes up through one JSON text parameter and reads DECIMAL strings as cents', async () => {
