@@ -150,6 +150,9 @@ describe('429 and 5xx / timeouts are retried with backoff, never marking the job
     const [jobId = ''] = jobIds;
 
     await h.stack.settle();
+    // The delivery's two backoff pauses come first: the confirmation workflow starts only once the
+    // third request is accepted, and its poller sleeps too (its first look comes 2 s into its run).
+    const deliverySleeps = h.sleeps.slice(sleepsBefore, sleepsBefore + 2);
 
     const job = await getJob(h, jobId);
     expect(job).toMatchObject({ status: 'success', attempts: 1, error: null });
@@ -157,7 +160,7 @@ describe('429 and 5xx / timeouts are retried with backoff, never marking the job
     expect(updates.map((r) => r.status)).toEqual([500, 500, 200]);
     expect(updates.every((r) => r.body === body)).toBe(true);
     expect(job.summary).toMatchObject({ batchRequestId: updates[2]?.batchRequestId, writeEnabled: true });
-    expectJitteredBackoff(h.sleeps.slice(sleepsBefore));
+    expectJitteredBackoff(deliverySleeps);
     expect((await getStatus(h, c.id)).state).toMatchObject({
       lastStatus: 'SUCCESS',
       lastError: null,

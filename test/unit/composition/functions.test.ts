@@ -60,12 +60,13 @@ describe('each function’s composition builds only what its contract names', ()
     expect(asked.has('workflow'), `${name} workflow`).toBe(has('CONFIRMATION_STATE_MACHINE_ARN'));
   });
 
-  it('the poller builds no queue producer and no dedup store', () => {
+  it('the poller builds no queue producer and no dedup store; DynamoDB only for its read budget', () => {
     const { platform, asked } = recordingPlatform();
     const deps = COMPOSERS.PollBatch(envFor('PollBatch'), platform);
     expect(deps).not.toHaveProperty('queue');
     expect(deps).not.toHaveProperty('dedup');
-    expect([...asked].sort()).toEqual(['database', 'secrets']);
+    expect(deps).toHaveProperty('rateLimiter');
+    expect([...asked].sort()).toEqual(['database', 'dynamodb', 'secrets']);
   });
 
   it('refuses to build a function from an incomplete environment, naming function and variable', () => {
