@@ -59,10 +59,12 @@ export interface CatalogRepository {
     connectionId: string,
     barcodes: readonly string[],
   ): Promise<Map<string, Cents | null>>;
-  /** Earlier price sends per barcode, epoch ms. */
+  /**
+   * Earlier price sends per barcode, epoch ms (the newest 30 kept; barcodes never sent a price are
+   * absent). They are recorded by `JobRepository.createPushJobs`: each item carrying a price in
+   * a job that records intents is one price send at the push's time.
+   */
   findPriceSends(connectionId: string, barcodes: readonly string[]): Promise<Map<string, number[]>>;
-  /** Appends a price send at `nowMs` for each barcode, keeping only the newest 30 per barcode. */
-  recordPriceSends(connectionId: string, barcodes: readonly string[], nowMs: number): Promise<void>;
 
   /** Stores held/deferred prices (replacing the barcode's previous hold) and a history entry each. */
   saveHolds(connectionId: string, holds: readonly HeldValue[], pushId: string, now: Date): Promise<void>;

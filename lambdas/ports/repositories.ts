@@ -159,7 +159,9 @@ export interface JobRepository {
   /**
    * Inserts the jobs of one push and, for those with `recordsIntent`, upserts the barcodes' latest
    * accepted value (status `pending`) and a `pushed` history entry, all in one transaction. Each job
-   * gets a new, higher `seq`.
+   * gets a new, higher `seq`. An item carrying a price (salePrice or listPrice) in such a job also
+   * counts as one price send of its barcode at `now`, for Trendyol's 30 price updates per minute per
+   * barcode (CatalogRepository.findPriceSends reads them; the newest 30 are kept).
    */
   createPushJobs(jobs: NewPushJob[], now: Date): Promise<Job[]>;
   /**

@@ -285,7 +285,7 @@ export async function pushItems(
   }
 
   if (gate.writeEnabled) {
-    await recordGuardOutcome(deps, connection.id, coalesced, guarded, results, chunks, pushId, now);
+    await recordGuardOutcome(deps, connection.id, coalesced, guarded, pushId, now);
   }
 
   const enqueuedCount = messages.length;
@@ -421,27 +421,19 @@ async function runGuards(
 }
 
 /**
- * After a push that really writes: price sends count against the per-barcode budget, held/deferred
- * prices are stored (with history), and older holds of barcodes this push settled are forgotten.
+ * After a push that really writes: held/deferred prices are stored (with history), and older holds of
+ * barcodes this push settled are forgotten. (The price sends that use the per-barcode budget were
+ * recorded with the jobs' intents by createPushJobs: a duplicate body creates no job, so it does not
+ * use the budget.)
  */
 async function recordGuardOutcome(
   deps: PushDeps,
   connectionId: string,
   coalesced: readonly InventoryItem[],
   guarded: GuardResult,
-  results: readonly PushJobResult[],
-  chunks: readonly Chunk[],
   pushId: string,
   now: Date,
 ) {
-  // A duplicate body is not sent again, so it does not use the budget.
-  const sentChunks = new Set(results.filter((r) => !r.dedup).map((r) => r.chunkIndex));
-  const priceSent = chunks
-    .filter((c) => sentChunks.has(c.chunkIndex))
-    .flatMap((c) => c.items)
-    .filter((i) => i.salePrice !== undefined || i.listPrice !== undefined)
-    .map((i) => i.barcode);
-  if (priceSent.length > 0) await deps.catalog.recordPriceSends(connectionId, priceSent, now.getTime());
   const kept = [...guarded.held, ...guarded.deferred];
   const keptBarcodes = new Set(kept.map((h) => h.barcode));
   if ((await deps.catalog.countHolds(connectionId)) > 0) {
