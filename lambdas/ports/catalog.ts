@@ -54,18 +54,6 @@ export interface CatalogRepository {
     now: Date,
   ): Promise<ConnectionSettings>;
 
-  /** Last salePrice Trendyol confirmed per barcode (kuruş; null when only stock was confirmed). */
-  findConfirmedSalePrices(
-    connectionId: string,
-    barcodes: readonly string[],
-  ): Promise<Map<string, Cents | null>>;
-  /**
-   * Earlier price sends per barcode, epoch ms (the newest 30 kept; barcodes never sent a price are
-   * absent). They are recorded by `JobRepository.createPushJobs`: each item carrying a price in
-   * a job that records intents is one price send at the push's time.
-   */
-  findPriceSends(connectionId: string, barcodes: readonly string[]): Promise<Map<string, number[]>>;
-
   /** Stores held/deferred prices (replacing the barcode's previous hold) and a history entry each. */
   saveHolds(connectionId: string, holds: readonly HeldValue[], pushId: string, now: Date): Promise<void>;
   /** Records in each barcode's history that its held price was approved (`approved`, job id = the push). */

@@ -20,6 +20,7 @@ import type {
   JobOptions,
   JobRepository,
   NewPushJob,
+  PushState,
 } from '../ports/repositories';
 import { requireConnection } from './connections';
 import { conflict, unavailable } from './errors';
@@ -147,10 +148,12 @@ export async function pushItems(
   const coalesced = coalesceItems(items).map((item) => applyStockBuffer(item, settings.stockBuffer));
   const positions = new Map<string, number>();
   for (const [index, item] of items.entries()) positions.set(item.barcode, index);
-  const known = await deps.inventory.findKnownValues(
+  // One read for the diff, the price guard and the per-barcode budget.
+  const state = await deps.inventory.findPushState(
     connection.id,
     coalesced.map((i) => i.barcode),
   );
+  const known = state.known;
   checkPricePairs(coalesced, known, positions, extra.listName ?? 'items');
 
   const { changed, skipped } = flags.force
@@ -163,7 +166,7 @@ export async function pushItems(
     forceWriteAllowed: deps.forceWriteAllowed,
   });
   const now = deps.clock.now();
-  const guarded = await runGuards(deps, connection.id, changed, known, {
+  const guarded = runGuards(changed, state, {
     thresholdPercent: settings.priceGuardPercent,
     skipPriceGuard: flags.force || extra.skipPriceGuard === true,
     nowMs: now.getTime(),
@@ -383,24 +386,13 @@ async function releaseClaims(
   }
 }
 
-/** Loads what the guards need (confirmed prices, recent price sends) only for items that carry a price. */
-async function runGuards(
-  deps: PushDeps,
-  connectionId: string,
+/** Runs the guards on the changed items with what the push read (confirmed prices, recent price sends). */
+function runGuards(
   changed: readonly InventoryItem[],
-  known: ReadonlyMap<string, KnownValue>,
+  state: PushState,
   options: { thresholdPercent: number; skipPriceGuard: boolean; nowMs: number; force: boolean },
-): Promise<GuardResult> {
-  const priced = changed
-    .filter((i) => i.salePrice !== undefined || i.listPrice !== undefined)
-    .map((i) => i.barcode);
-  const [confirmedSalePrice, priceSends] =
-    priced.length === 0
-      ? [new Map(), new Map()]
-      : await Promise.all([
-          deps.catalog.findConfirmedSalePrices(connectionId, priced),
-          deps.catalog.findPriceSends(connectionId, priced),
-        ]);
+): GuardResult {
+  const { known, confirmedSalePrice, priceSends } = state;
   const quantityAfter = new Map<string, number | null>();
   for (const item of changed)
     quantityAfter.set(item.barcode, mergeWithKnown(item, known.get(item.barcode)).quantity);

@@ -3,7 +3,6 @@ import type { ProductVariant } from '../../domain/catalog';
 import { type ConnectionSettings, withDefaults } from '../../domain/connection-settings';
 import type { HeldValue, HoldReason } from '../../domain/guards';
 import type { InventoryItem } from '../../domain/inventory-item';
-import type { Cents } from '../../domain/money';
 import type { CatalogRepository, DriftRecord, StoredHold } from '../../ports/catalog';
 import type { Database } from './database';
 import {
@@ -143,40 +142,6 @@ export class PostgresCatalogRepository implements CatalogRepository {
       RETURNING settings`,
     );
     return withDefaults(jsonOf(rows[0]?.settings) as Partial<ConnectionSettings>);
-  }
-
-  async findConfirmedSalePrices(
-    connectionId: string,
-    barcodes: readonly string[],
-  ): Promise<Map<string, Cents | null>> {
-    const out = new Map<string, Cents | null>();
-    for (const batch of chunked([...new Set(barcodes)], LIST_BATCH_SIZE)) {
-      const rows = await queryRows(
-        this.db,
-        sql`SELECT barcode, sale_price FROM inventory_confirmed_state
-            WHERE connection_id = ${connectionId}::text AND barcode IN ${inList(batch)}`,
-      );
-      for (const row of rows) out.set(stringOf(row.barcode), centsOrNull(row.sale_price));
-    }
-    return out;
-  }
-
-  async findPriceSends(connectionId: string, barcodes: readonly string[]): Promise<Map<string, number[]>> {
-    const out = new Map<string, number[]>();
-    for (const batch of chunked([...new Set(barcodes)], LIST_BATCH_SIZE)) {
-      // The push's intent upsert records them (JobRepository.createPushJobs): no write of their own.
-      const rows = await queryRows(
-        this.db,
-        sql`SELECT barcode, price_sent_at FROM inventory_intent
-            WHERE connection_id = ${connectionId}::text AND barcode IN ${inList(batch)}
-              AND price_sent_at IS NOT NULL`,
-      );
-      for (const row of rows) {
-        const list = jsonOf(row.price_sent_at);
-        out.set(stringOf(row.barcode), Array.isArray(list) ? list.map((t) => numberOf(t)) : []);
-      }
-    }
-    return out;
   }
 
   async saveHolds(

@@ -92,7 +92,13 @@ function catalogContract(label: string, open: () => Promise<TestDatabase>) {
         [pushJob('job-dry', [{ barcode: 'D', salePrice: 7 }], { recordsIntent: false })],
         at(6),
       );
-      const sends = await catalog.findPriceSends('conn-1', ['A', 'B', 'C', 'D', 'S']);
+      const { priceSends: sends } = await new PostgresInventoryRepository(testDb.db).findPushState('conn-1', [
+        'A',
+        'B',
+        'C',
+        'D',
+        'S',
+      ]);
       expect(sends.get('A')).toEqual(Array.from({ length: 30 }, (_, i) => at(5 + i).getTime()));
       expect(sends.get('B')).toEqual(sends.get('A'));
       expect(sends.get('C')).toEqual([at(5).getTime()]);
@@ -108,9 +114,10 @@ function catalogContract(label: string, open: () => Promise<TestDatabase>) {
       // but the older push still sent a price.
       await testDb.db.execute(sql`UPDATE inventory_intent SET seq = seq + 1000`);
       await jobs.createPushJobs([pushJob('job-old', [{ barcode: 'A', salePrice: 1000 }])], at(1));
-      const sends = await catalog.findPriceSends('conn-1', ['A']);
-      expect(sends.get('A')).toEqual([at(1).getTime(), at(2).getTime()]);
-      const known = await new PostgresInventoryRepository(testDb.db).findKnownValues('conn-1', ['A']);
+      const { priceSends, known } = await new PostgresInventoryRepository(testDb.db).findPushState('conn-1', [
+        'A',
+      ]);
+      expect(priceSends.get('A')).toEqual([at(1).getTime(), at(2).getTime()]);
       expect(known.get('A')).toMatchObject({ salePrice: 1100 });
     });
 

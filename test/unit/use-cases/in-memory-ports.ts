@@ -30,6 +30,7 @@ import type {
   Job,
   JobRepository,
   NewPushJob,
+  PushState,
 } from '../../../lambdas/ports/repositories';
 
 export class ManualClock {
@@ -311,6 +312,17 @@ export class MemoryStore implements JobRepository, InventoryRepository {
       }
     }
     return out;
+  }
+  async findPushState(connectionId: string, barcodes: readonly string[]): Promise<PushState> {
+    const confirmedSalePrice = new Map<string, Cents | null>();
+    const priceSends = new Map<string, number[]>();
+    for (const b of barcodes) {
+      const c = this.confirmed.get(this.key(connectionId, b));
+      if (c) confirmedSalePrice.set(b, (c.value.salePrice ?? null) as Cents | null);
+      const sends = this.priceSends.get(this.key(connectionId, b));
+      if (sends) priceSends.set(b, [...sends]);
+    }
+    return { known: await this.findKnownValues(connectionId, barcodes), confirmedSalePrice, priceSends };
   }
   async applyBatchResult(
     input: {
@@ -633,22 +645,6 @@ export class MemoryCatalog implements CatalogRepository {
   async saveSettings(connectionId: string, patch: Partial<ConnectionSettings>, _now: Date) {
     this.settings.set(connectionId, { ...this.settings.get(connectionId), ...patch });
     return this.getSettings(connectionId);
-  }
-  async findConfirmedSalePrices(connectionId: string, barcodes: readonly string[]) {
-    const out = new Map<string, Cents | null>();
-    for (const b of barcodes) {
-      const c = this.store.confirmed.get(this.key(connectionId, b));
-      if (c) out.set(b, (c.value.salePrice ?? null) as Cents | null);
-    }
-    return out;
-  }
-  async findPriceSends(connectionId: string, barcodes: readonly string[]) {
-    const out = new Map<string, number[]>();
-    for (const b of barcodes) {
-      const sends = this.store.priceSends.get(this.key(connectionId, b));
-      if (sends) out.set(b, [...sends]);
-    }
-    return out;
   }
   async saveHolds(connectionId: string, holds: readonly HeldValue[], _pushId: string, now: Date) {
     for (const h of holds) {
