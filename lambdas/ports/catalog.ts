@@ -54,16 +54,6 @@ export interface CatalogRepository {
     now: Date,
   ): Promise<ConnectionSettings>;
 
-  /** Last salePrice Trendyol confirmed per barcode (kuruş; null when only stock was confirmed). */
-  findConfirmedSalePrices(
-    connectionId: string,
-    barcodes: readonly string[],
-  ): Promise<Map<string, Cents | null>>;
-  /** Earlier price sends per barcode, epoch ms. */
-  findPriceSends(connectionId: string, barcodes: readonly string[]): Promise<Map<string, number[]>>;
-  /** Appends a price send at `nowMs` for each barcode, keeping only the newest 30 per barcode. */
-  recordPriceSends(connectionId: string, barcodes: readonly string[], nowMs: number): Promise<void>;
-
   /** Stores held/deferred prices (replacing the barcode's previous hold) and a history entry each. */
   saveHolds(connectionId: string, holds: readonly HeldValue[], pushId: string, now: Date): Promise<void>;
   /** Records in each barcode's history that its held price was approved (`approved`, job id = the push). */

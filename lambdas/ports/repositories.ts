@@ -2,6 +2,7 @@ import type { ConnectionLastStatus } from '../domain/connection-state';
 import type { IntentStatus, KnownValue } from '../domain/diff';
 import type { InventoryItem } from '../domain/inventory-item';
 import type { ConfirmationCounts, JobConfirmation } from '../domain/job-confirmation';
+import type { Cents } from '../domain/money';
 
 // Timestamps cross the ports as ISO-8601 strings (UTC, ms precision): that is what the API returns
 // and what every driver (PGlite, node-postgres, Data API) can round-trip without timezone surprises.
@@ -159,7 +160,9 @@ export interface JobRepository {
   /**
    * Inserts the jobs of one push and, for those with `recordsIntent`, upserts the barcodes' latest
    * accepted value (status `pending`) and a `pushed` history entry, all in one transaction. Each job
-   * gets a new, higher `seq`.
+   * gets a new, higher `seq`. An item carrying a price (salePrice or listPrice) in such a job also
+   * counts as one price send of its barcode at `now`, for Trendyol's 30 price updates per minute per
+   * barcode (InventoryRepository.findPushState reads them; the newest 30 are kept).
    */
   createPushJobs(jobs: NewPushJob[], now: Date): Promise<Job[]>;
   /**
@@ -302,9 +305,28 @@ export interface AppliedBatchResult {
   overtaken: string[];
 }
 
+/** What a push reads per barcode before it decides anything (see InventoryRepository.findPushState). */
+export interface PushState {
+  /** Latest accepted value per barcode (absent: ECI never accepted one). */
+  known: Map<string, KnownValue>;
+  /** Last salePrice Trendyol confirmed per barcode (kuruş; null when only stock was confirmed). */
+  confirmedSalePrice: Map<string, Cents | null>;
+  /**
+   * Earlier price sends per barcode, epoch ms (newest 30; absent when none), as
+   * {@link JobRepository.createPushJobs} recorded them: Trendyol's 30 price updates per minute per barcode.
+   */
+  priceSends: Map<string, number[]>;
+}
+
 export interface InventoryRepository {
   /** Latest accepted value per barcode (for diff, dedup and price checks). */
   findKnownValues(connectionId: string, barcodes: readonly string[]): Promise<Map<string, KnownValue>>;
+  /**
+   * The known values, confirmed sale prices and recent price sends of the barcodes in one read (one
+   * statement per 2,000 barcodes on PostgreSQL instead of three): what the push's diff, price guard
+   * and per-barcode budget need.
+   */
+  findPushState(connectionId: string, barcodes: readonly string[]): Promise<PushState>;
   /**
    * Applies a settled batch of `jobId`: SUCCESS items become confirmed values unless a newer push
    * (higher job seq) was already confirmed for that barcode; FAILED items keep Trendyol's reasons

@@ -20,6 +20,7 @@ import type {
   JobOptions,
   JobRepository,
   NewPushJob,
+  PushState,
 } from '../ports/repositories';
 import { requireConnection } from './connections';
 import { conflict, unavailable } from './errors';
@@ -147,10 +148,12 @@ export async function pushItems(
   const coalesced = coalesceItems(items).map((item) => applyStockBuffer(item, settings.stockBuffer));
   const positions = new Map<string, number>();
   for (const [index, item] of items.entries()) positions.set(item.barcode, index);
-  const known = await deps.inventory.findKnownValues(
+  // One read for the diff, the price guard and the per-barcode budget.
+  const state = await deps.inventory.findPushState(
     connection.id,
     coalesced.map((i) => i.barcode),
   );
+  const known = state.known;
   checkPricePairs(coalesced, known, positions, extra.listName ?? 'items');
 
   const { changed, skipped } = flags.force
@@ -163,7 +166,7 @@ export async function pushItems(
     forceWriteAllowed: deps.forceWriteAllowed,
   });
   const now = deps.clock.now();
-  const guarded = await runGuards(deps, connection.id, changed, known, {
+  const guarded = runGuards(changed, state, {
     thresholdPercent: settings.priceGuardPercent,
     skipPriceGuard: flags.force || extra.skipPriceGuard === true,
     nowMs: now.getTime(),
@@ -285,7 +288,7 @@ export async function pushItems(
   }
 
   if (gate.writeEnabled) {
-    await recordGuardOutcome(deps, connection.id, coalesced, guarded, results, chunks, pushId, now);
+    await recordGuardOutcome(deps, connection.id, coalesced, guarded, pushId, now);
   }
 
   const enqueuedCount = messages.length;
@@ -383,24 +386,13 @@ async function releaseClaims(
   }
 }
 
-/** Loads what the guards need (confirmed prices, recent price sends) only for items that carry a price. */
-async function runGuards(
-  deps: PushDeps,
-  connectionId: string,
+/** Runs the guards on the changed items with what the push read (confirmed prices, recent price sends). */
+function runGuards(
   changed: readonly InventoryItem[],
-  known: ReadonlyMap<string, KnownValue>,
+  state: PushState,
   options: { thresholdPercent: number; skipPriceGuard: boolean; nowMs: number; force: boolean },
-): Promise<GuardResult> {
-  const priced = changed
-    .filter((i) => i.salePrice !== undefined || i.listPrice !== undefined)
-    .map((i) => i.barcode);
-  const [confirmedSalePrice, priceSends] =
-    priced.length === 0
-      ? [new Map(), new Map()]
-      : await Promise.all([
-          deps.catalog.findConfirmedSalePrices(connectionId, priced),
-          deps.catalog.findPriceSends(connectionId, priced),
-        ]);
+): GuardResult {
+  const { known, confirmedSalePrice, priceSends } = state;
   const quantityAfter = new Map<string, number | null>();
   for (const item of changed)
     quantityAfter.set(item.barcode, mergeWithKnown(item, known.get(item.barcode)).quantity);
@@ -421,27 +413,19 @@ async function runGuards(
 }
 
 /**
- * After a push that really writes: price sends count against the per-barcode budget, held/deferred
- * prices are stored (with history), and older holds of barcodes this push settled are forgotten.
+ * After a push that really writes: held/deferred prices are stored (with history), and older holds of
+ * barcodes this push settled are forgotten. (The price sends that use the per-barcode budget were
+ * recorded with the jobs' intents by createPushJobs: a duplicate body creates no job, so it does not
+ * use the budget.)
  */
 async function recordGuardOutcome(
   deps: PushDeps,
   connectionId: string,
   coalesced: readonly InventoryItem[],
   guarded: GuardResult,
-  results: readonly PushJobResult[],
-  chunks: readonly Chunk[],
   pushId: string,
   now: Date,
 ) {
-  // A duplicate body is not sent again, so it does not use the budget.
-  const sentChunks = new Set(results.filter((r) => !r.dedup).map((r) => r.chunkIndex));
-  const priceSent = chunks
-    .filter((c) => sentChunks.has(c.chunkIndex))
-    .flatMap((c) => c.items)
-    .filter((i) => i.salePrice !== undefined || i.listPrice !== undefined)
-    .map((i) => i.barcode);
-  if (priceSent.length > 0) await deps.catalog.recordPriceSends(connectionId, priceSent, now.getTime());
   const kept = [...guarded.held, ...guarded.deferred];
   const keptBarcodes = new Set(kept.map((h) => h.barcode));
   if ((await deps.catalog.countHolds(connectionId)) > 0) {

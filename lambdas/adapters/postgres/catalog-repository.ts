@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { ProductVariant } from '../../domain/catalog';
 import { type ConnectionSettings, withDefaults } from '../../domain/connection-settings';
-import { type HeldValue, type HoldReason, PRICE_UPDATES_PER_BARCODE } from '../../domain/guards';
+import type { HeldValue, HoldReason } from '../../domain/guards';
 import type { InventoryItem } from '../../domain/inventory-item';
-import type { Cents } from '../../domain/money';
 import type { CatalogRepository, DriftRecord, StoredHold } from '../../ports/catalog';
 import type { Database } from './database';
 import {
@@ -143,55 +142,6 @@ export class PostgresCatalogRepository implements CatalogRepository {
       RETURNING settings`,
     );
     return withDefaults(jsonOf(rows[0]?.settings) as Partial<ConnectionSettings>);
-  }
-
-  async findConfirmedSalePrices(
-    connectionId: string,
-    barcodes: readonly string[],
-  ): Promise<Map<string, Cents | null>> {
-    const out = new Map<string, Cents | null>();
-    for (const batch of chunked([...new Set(barcodes)], LIST_BATCH_SIZE)) {
-      const rows = await queryRows(
-        this.db,
-        sql`SELECT barcode, sale_price FROM inventory_confirmed_state
-            WHERE connection_id = ${connectionId}::text AND barcode IN ${inList(batch)}`,
-      );
-      for (const row of rows) out.set(stringOf(row.barcode), centsOrNull(row.sale_price));
-    }
-    return out;
-  }
-
-  async findPriceSends(connectionId: string, barcodes: readonly string[]): Promise<Map<string, number[]>> {
-    const out = new Map<string, number[]>();
-    for (const batch of chunked([...new Set(barcodes)], LIST_BATCH_SIZE)) {
-      const rows = await queryRows(
-        this.db,
-        sql`SELECT barcode, sent_at FROM price_send
-            WHERE connection_id = ${connectionId}::text AND barcode IN ${inList(batch)}`,
-      );
-      for (const row of rows) {
-        const list = jsonOf(row.sent_at);
-        out.set(stringOf(row.barcode), Array.isArray(list) ? list.map((t) => numberOf(t)) : []);
-      }
-    }
-    return out;
-  }
-
-  async recordPriceSends(connectionId: string, barcodes: readonly string[], nowMs: number): Promise<void> {
-    // A write returns no rows, so only the request size bounds a statement: one for a whole push.
-    for (const batch of byteBatches([...new Set(barcodes)])) {
-      await this.db.execute(sql`
-        INSERT INTO price_send AS p (connection_id, barcode, sent_at)
-        SELECT ${connectionId}::text, b, jsonb_build_array(${nowMs}::bigint)
-        FROM jsonb_array_elements_text(${JSON.stringify(batch)}::jsonb) AS b
-        ON CONFLICT (connection_id, barcode) DO UPDATE SET sent_at = (
-          -- keep the newest 30 (the budget's limit): older sends can no longer decide it
-          SELECT COALESCE(jsonb_agg(t ORDER BY t), '[]'::jsonb) FROM (
-            SELECT t FROM jsonb_array_elements(p.sent_at || excluded.sent_at) AS e(t)
-            ORDER BY (t #>> '{}')::bigint DESC LIMIT ${PRICE_UPDATES_PER_BARCODE}::integer
-          ) kept
-        )`);
-    }
   }
 
   async saveHolds(

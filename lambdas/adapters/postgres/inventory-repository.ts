@@ -8,6 +8,7 @@ import type {
   InFlightValue,
   InventoryRepository,
   ItemResult,
+  PushState,
 } from '../../ports/repositories';
 import type { Database } from './database';
 import {
@@ -94,6 +95,46 @@ export class PostgresInventoryRepository implements InventoryRepository {
       for (const row of rows) known.set(row.barcode, toKnownValue(row));
     }
     return known;
+  }
+
+  async findPushState(connectionId: string, barcodes: readonly string[]): Promise<PushState> {
+    const state: PushState = { known: new Map(), confirmedSalePrice: new Map(), priceSends: new Map() };
+    for (const batch of chunked(uniqueBarcodes(barcodes), LIST_BATCH_SIZE)) {
+      const rows = await queryRows(
+        this.db,
+        sql`SELECT b.barcode, i.quantity, i.sale_price, i.list_price, i.status, i.job_id, i.accepted_at,
+                   i.price_sent_at, c.barcode AS confirmed_barcode, c.sale_price AS confirmed_sale_price
+            FROM jsonb_array_elements_text(${JSON.stringify(batch)}::jsonb) AS b(barcode)
+            LEFT JOIN inventory_intent i ON i.connection_id = ${connectionId}::text AND i.barcode = b.barcode
+            LEFT JOIN inventory_confirmed_state c
+              ON c.connection_id = ${connectionId}::text AND c.barcode = b.barcode
+            WHERE i.barcode IS NOT NULL OR c.barcode IS NOT NULL`,
+      );
+      for (const row of rows) {
+        const barcode = stringOf(row.barcode);
+        if (row.status !== null && row.status !== undefined) {
+          state.known.set(barcode, {
+            barcode,
+            quantity: numberOrNull(row.quantity),
+            salePrice: centsOrNull(row.sale_price),
+            listPrice: centsOrNull(row.list_price),
+            status: stringOf(row.status) as KnownValue['status'],
+            jobId: stringOf(row.job_id),
+            acceptedAt: toIso(row.accepted_at),
+          });
+        }
+        if (row.confirmed_barcode !== null && row.confirmed_barcode !== undefined) {
+          state.confirmedSalePrice.set(barcode, centsOrNull(row.confirmed_sale_price));
+        }
+        const sends = jsonOf(row.price_sent_at);
+        if (Array.isArray(sends))
+          state.priceSends.set(
+            barcode,
+            sends.map((t) => numberOf(t)),
+          );
+      }
+    }
+    return state;
   }
 
   async listFailedIntents(connectionId: string, limit: number): Promise<KnownValue[]> {

@@ -12,6 +12,7 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm';
+import { PRICE_UPDATES_PER_BARCODE } from '../../domain/guards';
 import type { InventoryItem } from '../../domain/inventory-item';
 import type { ConfirmationCounts, JobConfirmation } from '../../domain/job-confirmation';
 import {
@@ -157,6 +158,7 @@ function intentGroups(newJobs: readonly NewPushJob[]): NewPushJob[][] {
  */
 async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewPushJob[], at: string) {
   const ids = JSON.stringify(group.map((job) => job.id));
+  const atMs = Date.parse(at);
   await tx.execute(sql`
     WITH x AS (
       SELECT j.connection_id, j.id AS job_id, j.seq, e.ord, e.barcode, e.quantity,
@@ -190,24 +192,39 @@ async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewP
     ),
     intent AS (
       INSERT INTO inventory_intent AS i
-        (connection_id, barcode, quantity, sale_price, list_price, status, job_id, seq, accepted_at, updated_at)
+        (connection_id, barcode, quantity, sale_price, list_price, status, job_id, seq, accepted_at, updated_at,
+         price_sent_at)
       SELECT x.connection_id, x.barcode, x.quantity, x.sale_price, x.list_price, 'pending', x.job_id, x.seq,
-             ${at}::timestamptz, ${at}::timestamptz
+             ${at}::timestamptz, ${at}::timestamptz,
+             -- an item carrying a price is one price update of the barcode (the per-barcode budget)
+             CASE WHEN x.sale_price IS NOT NULL OR x.list_price IS NOT NULL
+                  THEN jsonb_build_array(${atMs}::bigint) END
       FROM x
       -- Rows are locked in chunk and item order (barcode order, as chunkItems sorts), as the former
       -- per-chunk statements did, so two pushes of overlapping barcodes cannot deadlock.
       ORDER BY x.seq, x.ord
       ON CONFLICT (connection_id, barcode) DO UPDATE SET
-        -- a field the item omits keeps the previously accepted value (mergeWithKnown)
-        quantity = COALESCE(excluded.quantity, i.quantity),
-        sale_price = COALESCE(excluded.sale_price, i.sale_price),
-        list_price = COALESCE(excluded.list_price, i.list_price),
-        status = 'pending',
-        job_id = excluded.job_id,
-        seq = excluded.seq,
-        accepted_at = excluded.accepted_at,
-        updated_at = excluded.updated_at
-      WHERE i.seq < excluded.seq
+        -- Only a newer job replaces the value (a field the item omits keeps the previously accepted
+        -- one, as mergeWithKnown); its price send counts whatever the order, so an older push that
+        -- loses the race to a newer one still uses the barcode's budget.
+        quantity = CASE WHEN i.seq < excluded.seq THEN COALESCE(excluded.quantity, i.quantity) ELSE i.quantity END,
+        sale_price = CASE WHEN i.seq < excluded.seq THEN COALESCE(excluded.sale_price, i.sale_price)
+                          ELSE i.sale_price END,
+        list_price = CASE WHEN i.seq < excluded.seq THEN COALESCE(excluded.list_price, i.list_price)
+                          ELSE i.list_price END,
+        status = CASE WHEN i.seq < excluded.seq THEN 'pending' ELSE i.status END,
+        job_id = CASE WHEN i.seq < excluded.seq THEN excluded.job_id ELSE i.job_id END,
+        seq = greatest(i.seq, excluded.seq),
+        accepted_at = CASE WHEN i.seq < excluded.seq THEN excluded.accepted_at ELSE i.accepted_at END,
+        updated_at = CASE WHEN i.seq < excluded.seq THEN excluded.updated_at ELSE i.updated_at END,
+        price_sent_at = CASE WHEN excluded.price_sent_at IS NULL THEN i.price_sent_at ELSE (
+          -- keep the newest 30 (the budget's limit): older sends can no longer decide it
+          SELECT jsonb_agg(t ORDER BY t) FROM (
+            SELECT t FROM jsonb_array_elements(COALESCE(i.price_sent_at, '[]'::jsonb) || excluded.price_sent_at) AS e(t)
+            ORDER BY (t #>> '{}')::bigint DESC LIMIT ${PRICE_UPDATES_PER_BARCODE}::integer
+          ) kept
+        ) END
+      WHERE i.seq < excluded.seq OR excluded.price_sent_at IS NOT NULL
     )
     INSERT INTO inventory_item_history
       (connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)

@@ -127,17 +127,13 @@ export const inventoryConfirmedState = pgTable(
 );
 
 /**
- * The tables a push writes one row per item into (intents, history, price sends) have no foreign
+ * The tables a push writes one row per item into (intents, history) have no foreign
  * keys: PostgreSQL checks a foreign key with one trigger query per inserted row, which cost more than
  * the rows themselves (50,000 items: ~4.5 s of a ~8 s push on PGlite). Their references hold by
  * construction: rows are written only in the transaction that inserts their job, for the connection
  * the push just read, and ECI deletes neither connections nor jobs.
  */
-export const BULK_TABLES_WITHOUT_FOREIGN_KEYS = [
-  'inventory_intent',
-  'inventory_item_history',
-  'price_send',
-] as const;
+export const BULK_TABLES_WITHOUT_FOREIGN_KEYS = ['inventory_intent', 'inventory_item_history'] as const;
 
 /** The latest value ECI accepted per barcode (the value in flight until it is confirmed or failed). */
 export const inventoryIntent = pgTable(
@@ -154,6 +150,12 @@ export const inventoryIntent = pgTable(
     seq: bigint('seq', { mode: 'number' }).notNull(),
     acceptedAt: ts('accepted_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
+    /**
+     * When the barcode's recent price updates were accepted for sending (epoch ms, newest 30 kept),
+     * for Trendyol's 30-per-minute rule. Written by the push's intent upsert itself (migration 0006
+     * moved it here from the former price_send table), so the budget costs no write of its own.
+     */
+    priceSentAt: jsonb('price_sent_at').$type<number[]>(),
   },
   (t) => [
     primaryKey({ columns: [t.connectionId, t.barcode] }),
@@ -233,18 +235,6 @@ export const inventoryHold = pgTable(
   (t) => [primaryKey({ columns: [t.connectionId, t.barcode] })],
 );
 
-/** Recent price sends per barcode (epoch ms, newest 30 kept) for Trendyol's 30-per-minute rule. */
-export const priceSend = pgTable(
-  'price_send',
-  {
-    // No foreign key (migration 0005): see BULK_TABLES_WITHOUT_FOREIGN_KEYS.
-    connectionId: text('connection_id').notNull(),
-    barcode: text('barcode').notNull(),
-    sentAt: jsonb('sent_at').$type<number[]>().notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.connectionId, t.barcode] })],
-);
-
 /** Live values read back from Trendyol that differ from what it confirmed. */
 export const inventoryDrift = pgTable(
   'inventory_drift',
@@ -277,7 +267,6 @@ export const schema = {
   productVariant,
   connectionSettings,
   inventoryHold,
-  priceSend,
   inventoryDrift,
 };
 export type Schema = typeof schema;

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresCatalogRepository } from '../../../lambdas/adapters/postgres/catalog-repository';
 import { PostgresConnectionRepository } from '../../../lambdas/adapters/postgres/connection-repository';
 import { PostgresInventoryRepository } from '../../../lambdas/adapters/postgres/inventory-repository';
+import { PostgresJobRepository } from '../../../lambdas/adapters/postgres/job-repository';
 import { queryRows } from '../../../lambdas/adapters/postgres/rows';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
-import { at, newConnection, T0 } from './fixtures';
+import { at, newConnection, pushJob, T0 } from './fixtures';
 
 /** The catalog repository on the default driver and on Drizzle's Data API driver (no array parameters). */
 function catalogContract(label: string, open: () => Promise<TestDatabase>) {
@@ -71,13 +72,53 @@ function catalogContract(label: string, open: () => Promise<TestDatabase>) {
       expect(await catalog.getSettings('conn-1')).toMatchObject({ stockBuffer: 4, driftPolicy: 'correct' });
     });
 
-    it('keeps the newest 30 price sends per barcode', async () => {
-      for (let i = 0; i < 35; i += 1) await catalog.recordPriceSends('conn-1', ['A', 'B'], 1_000 + i);
-      await catalog.recordPriceSends('conn-1', ['C'], 5);
-      const sends = await catalog.findPriceSends('conn-1', ['A', 'C', 'D']);
-      expect(sends.get('A')).toEqual(Array.from({ length: 30 }, (_, i) => 1_005 + i));
-      expect(sends.get('C')).toEqual([5]);
+    it('counts the price sends the pushes recorded, the newest 30 per barcode', async () => {
+      const jobs = new PostgresJobRepository(testDb.db);
+      for (let i = 0; i < 35; i += 1) {
+        await jobs.createPushJobs(
+          [
+            pushJob(`job-${i}`, [
+              { barcode: 'A', salePrice: 1000 + i },
+              { barcode: 'B', listPrice: 2000 + i },
+              { barcode: 'S', quantity: i },
+            ]),
+          ],
+          at(i),
+        );
+      }
+      await jobs.createPushJobs([pushJob('job-c', [{ barcode: 'C', quantity: 1, salePrice: 5 }])], at(5));
+      // A dry run (no intents) sends nothing to Trendyol, so it uses no budget.
+      await jobs.createPushJobs(
+        [pushJob('job-dry', [{ barcode: 'D', salePrice: 7 }], { recordsIntent: false })],
+        at(6),
+      );
+      const { priceSends: sends } = await new PostgresInventoryRepository(testDb.db).findPushState('conn-1', [
+        'A',
+        'B',
+        'C',
+        'D',
+        'S',
+      ]);
+      expect(sends.get('A')).toEqual(Array.from({ length: 30 }, (_, i) => at(5 + i).getTime()));
+      expect(sends.get('B')).toEqual(sends.get('A'));
+      expect(sends.get('C')).toEqual([at(5).getTime()]);
       expect(sends.has('D')).toBe(false);
+      // stock only: no price update
+      expect(sends.has('S')).toBe(false);
+    });
+
+    it('counts the price send of an older job that a newer one already replaced', async () => {
+      const jobs = new PostgresJobRepository(testDb.db);
+      await jobs.createPushJobs([pushJob('job-new', [{ barcode: 'A', salePrice: 1100 }])], at(2));
+      // seq is drawn at insert, so the older value arrives second; the statement keeps the newer value
+      // but the older push still sent a price.
+      await testDb.db.execute(sql`UPDATE inventory_intent SET seq = seq + 1000`);
+      await jobs.createPushJobs([pushJob('job-old', [{ barcode: 'A', salePrice: 1000 }])], at(1));
+      const { priceSends, known } = await new PostgresInventoryRepository(testDb.db).findPushState('conn-1', [
+        'A',
+      ]);
+      expect(priceSends.get('A')).toEqual([at(1).getTime(), at(2).getTime()]);
+      expect(known.get('A')).toMatchObject({ salePrice: 1100 });
     });
 
     it('stores holds with a history entry, lists them by kind and clears them', async () => {

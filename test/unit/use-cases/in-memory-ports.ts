@@ -30,6 +30,7 @@ import type {
   Job,
   JobRepository,
   NewPushJob,
+  PushState,
 } from '../../../lambdas/ports/repositories';
 
 export class ManualClock {
@@ -90,6 +91,8 @@ export class MemoryStore implements JobRepository, InventoryRepository {
     { value: LiveValue; seq: number; batchRequestId: string; confirmedAt: string }
   >();
   history: Array<{ barcode: string; event: string; jobId: string }> = [];
+  /** Price sends per barcode (epoch ms, newest 30), recorded with the intents as the database does. */
+  priceSends = new Map<string, number[]>();
   private seq = 0;
   private key = (connectionId: string, barcode: string) => `${connectionId}|${barcode}`;
 
@@ -148,6 +151,9 @@ export class MemoryStore implements JobRepository, InventoryRepository {
             acceptedAt: at,
           });
           this.history.push({ barcode: item.barcode, event: 'pushed', jobId: job.id });
+          if (item.salePrice !== undefined || item.listPrice !== undefined) {
+            this.priceSends.set(k, [...(this.priceSends.get(k) ?? []), now.getTime()].slice(-30));
+          }
         }
       }
       out.push(structuredClone(job));
@@ -306,6 +312,17 @@ export class MemoryStore implements JobRepository, InventoryRepository {
       }
     }
     return out;
+  }
+  async findPushState(connectionId: string, barcodes: readonly string[]): Promise<PushState> {
+    const confirmedSalePrice = new Map<string, Cents | null>();
+    const priceSends = new Map<string, number[]>();
+    for (const b of barcodes) {
+      const c = this.confirmed.get(this.key(connectionId, b));
+      if (c) confirmedSalePrice.set(b, (c.value.salePrice ?? null) as Cents | null);
+      const sends = this.priceSends.get(this.key(connectionId, b));
+      if (sends) priceSends.set(b, [...sends]);
+    }
+    return { known: await this.findKnownValues(connectionId, barcodes), confirmedSalePrice, priceSends };
   }
   async applyBatchResult(
     input: {
@@ -570,7 +587,6 @@ export async function memoryPorts(startMs = Date.UTC(2026, 2, 2, 10)) {
 export class MemoryCatalog implements CatalogRepository {
   settings = new Map<string, Partial<ConnectionSettings>>();
   holds = new Map<string, StoredHold>();
-  sends = new Map<string, number[]>();
   variants = new Map<string, ProductVariant>();
   drift = new Map<string, DriftRecord>();
   cursors = new Map<string, string | null>();
@@ -629,28 +645,6 @@ export class MemoryCatalog implements CatalogRepository {
   async saveSettings(connectionId: string, patch: Partial<ConnectionSettings>, _now: Date) {
     this.settings.set(connectionId, { ...this.settings.get(connectionId), ...patch });
     return this.getSettings(connectionId);
-  }
-  async findConfirmedSalePrices(connectionId: string, barcodes: readonly string[]) {
-    const out = new Map<string, Cents | null>();
-    for (const b of barcodes) {
-      const c = this.store.confirmed.get(this.key(connectionId, b));
-      if (c) out.set(b, (c.value.salePrice ?? null) as Cents | null);
-    }
-    return out;
-  }
-  async findPriceSends(connectionId: string, barcodes: readonly string[]) {
-    const out = new Map<string, number[]>();
-    for (const b of barcodes) {
-      const sends = this.sends.get(this.key(connectionId, b));
-      if (sends) out.set(b, [...sends]);
-    }
-    return out;
-  }
-  async recordPriceSends(connectionId: string, barcodes: readonly string[], nowMs: number) {
-    for (const b of barcodes) {
-      const k = this.key(connectionId, b);
-      this.sends.set(k, [...(this.sends.get(k) ?? []), nowMs].slice(-30));
-    }
   }
   async saveHolds(connectionId: string, holds: readonly HeldValue[], _pushId: string, now: Date) {
     for (const h of holds) {
