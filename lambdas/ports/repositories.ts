@@ -152,6 +152,11 @@ export interface ItemResult {
 export interface AttemptStart {
   before: Pick<Job, 'status' | 'attempts' | 'updatedAt' | 'notBefore'> | undefined;
   job: Job | undefined;
+  /**
+   * The started job's connection, read in the same round trip; undefined when nothing started or the
+   * connection no longer exists.
+   */
+  connection?: Connection | undefined;
 }
 
 export interface JobRepository {
@@ -175,7 +180,11 @@ export interface JobRepository {
   startAttempt(id: string, now: Date): Promise<AttemptStart>;
   /** Moves a running job back to queued (e.g. a retryable failure) keeping the error for display. */
   requeue(id: string, error: JobError, now: Date): Promise<void>;
-  /** Records that Trendyol accepted the chunk: job batch id + summary, intents → `sent`, history. */
+  /**
+   * Records that Trendyol accepted the chunk: job batch id + summary, intents → `sent`, history, and
+   * the connection's state `SUCCESS` (lastError null, lastJobId this job) in the same write, so the
+   * state is written before the confirmation workflow starts (the poller's later state wins).
+   */
   recordAccepted(
     id: string,
     batchRequestId: string,

@@ -94,12 +94,12 @@ export async function consumeChunk(
   // through the release, which queues it and sends a new message. Any message that finds it scheduled
   // is a stale or duplicate delivery, even once its time has come, and must not send the body
   // (startAttempt leaves a scheduled job as it is).
-  const { before: waiting, job } = await deps.jobs.startAttempt(input.jobId, deps.clock.now());
+  // The job's connection comes back with it (one round trip fewer per chunk).
+  const { before: waiting, job, connection } = await deps.jobs.startAttempt(input.jobId, deps.clock.now());
   if (waiting?.status === 'scheduled') {
     return { outcome: 'not-due', notBefore: waiting.notBefore ?? new Date(startedAtMs).toISOString() };
   }
   if (!job) return { outcome: 'already-finished' };
-  const connection = await deps.connections.get(job.connectionId);
   const { gate, summary } = summaryBase(job, deps, startedAtMs);
 
   const fail = async (error: JobError, lastStatus: 'FAILED' | 'ERROR', releaseDedup: boolean) => {
@@ -204,8 +204,9 @@ export async function consumeChunk(
           response: { batchRequestId: action.batchRequestId },
           batchRequestId: action.batchRequestId,
         };
+        // Writes the SUCCESS connection state too, before the workflow starts.
         await deps.jobs.recordAccepted(job.id, action.batchRequestId, accepted, deps.clock.now());
-        return handOff(deps, job, action.batchRequestId, accepted);
+        return handOff(deps, job, action.batchRequestId, accepted, { stateWritten: true });
       }
       case 'fail':
         return fail(
@@ -285,14 +286,18 @@ async function handOff(
   job: Job,
   batchRequestId: string,
   summary: Record<string, unknown>,
+  options: { stateWritten: boolean } = { stateWritten: false },
 ): Promise<ConsumeResult> {
   // The connection state is written before the workflow starts, so whatever the poller records
-  // (it may settle within seconds) is never overwritten by this hand-off.
-  await deps.connections.updateState(
-    job.connectionId,
-    { lastStatus: 'SUCCESS', lastError: null, lastJobId: job.id },
-    deps.clock.now(),
-  );
+  // (it may settle within seconds) is never overwritten by this hand-off. recordAccepted writes it
+  // in its own statement; a redelivery of an accepted job writes it here.
+  if (!options.stateWritten) {
+    await deps.connections.updateState(
+      job.connectionId,
+      { lastStatus: 'SUCCESS', lastError: null, lastJobId: job.id },
+      deps.clock.now(),
+    );
+  }
   // If starting fails the message is retried: the job is still running with its batch id, so the
   // next delivery comes straight back here and never resends the body.
   await deps.workflow.start({

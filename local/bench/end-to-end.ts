@@ -8,6 +8,7 @@ import {
   invocationCounter,
   percentile,
   resetDatabaseCounts,
+  sleepCounter,
   sumCalls,
 } from './instrument';
 import { ownDatabase } from './own-database';
@@ -62,6 +63,12 @@ export interface EndToEndResult {
     pollerInvocations: number;
     pollerMs: number;
     pollerMsPerChunk: number;
+    /** Ms the poller's invocations spent asleep (its 2 s first look, its short polls), within pollerMs. */
+    pollerSleepMs: number;
+    /** pollerMs less pollerSleepMs: the poller's working time, per chunk. */
+    pollerBusyMsPerChunk: number;
+    /** Ms the consumer's invocations spent asleep (rate-limit and retry pauses), within consumerMs. */
+    consumerSleepMs: number;
     databaseBusyMs: number;
     databaseStatementsPerChunk: number;
     databaseTransactionsPerChunk: number;
@@ -89,6 +96,7 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
   const own = databaseUrl ? await ownDatabase(databaseUrl, '_eci_bench_e2e') : undefined;
   const database = countingDatabase(own?.url);
   const invocations = invocationCounter();
+  const sleeps = sleepCounter();
   const stack = await startLocalStack({
     port: 0,
     simulatorPort: 0,
@@ -96,7 +104,7 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
     simulatorProcessingDelayMs: 0,
     releaseIntervalMs: 3_600_000,
     wrapHandler: invocations.wrap,
-    overrides: { database: database.handle },
+    overrides: { database: database.handle, sleep: sleeps.sleep },
   });
   // Waits the seller's write budget imposed on the consumer (a denied slot is slept for exactly its
   // retryAfterMs), counted apart from other sleeps such as the poller's first look after 2 s.
@@ -104,6 +112,7 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
   // Start counting after the stack's own setup (tables, migrations, demo connection).
   const aws = awsCallCounter();
   invocations.reset();
+  for (const name of Object.keys(sleeps.msByHandler)) delete sleeps.msByHandler[name];
   resetDatabaseCounts(database.counts);
   try {
     const started = performance.now();
@@ -179,6 +188,9 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
         pollerInvocations: poller.invocations,
         pollerMs: poller.totalMs,
         pollerMsPerChunk: poller.totalMs / chunks,
+        pollerSleepMs: sleeps.msByHandler['poll-batch'] ?? 0,
+        pollerBusyMsPerChunk: (poller.totalMs - (sleeps.msByHandler['poll-batch'] ?? 0)) / chunks,
+        consumerSleepMs: sleeps.msByHandler['push-consumer'] ?? 0,
         databaseBusyMs: database.counts.busyMs,
         databaseStatementsPerChunk: database.counts.statements / chunks,
         databaseTransactionsPerChunk: database.counts.transactions / chunks,

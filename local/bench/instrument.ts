@@ -134,6 +134,25 @@ export function invocationCounter(): { wrap: HandlerWrapper; counts: InvocationC
   };
 }
 
+/**
+ * A `sleep` for the stack's functions that sums, per handler ({@link currentHandler}), the ms spent
+ * asleep inside invocations: the poller's deliberate first look after 2 s and its short polls, the
+ * consumer's rate-limit and retry pauses. An invocation's busy time is its duration less these.
+ */
+export function sleepCounter(): { sleep: (ms: number) => Promise<void>; msByHandler: Record<string, number> } {
+  const msByHandler: Record<string, number> = {};
+  const sleep = async (ms: number) => {
+    const name = currentHandler.getStore() ?? 'other';
+    const started = performance.now();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    } finally {
+      msByHandler[name] = (msByHandler[name] ?? 0) + performance.now() - started;
+    }
+  };
+  return { sleep, msByHandler };
+}
+
 /** Calls and request bytes per AWS operation (`X-Amz-Target`, e.g. `DynamoDB_20120810.PutItem`). */
 export type AwsCalls = Map<string, { calls: number; bytes: number; units64KiB: number; units1KiB: number }>;
 

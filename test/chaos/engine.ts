@@ -168,8 +168,8 @@ export async function runSteps(seed: number, steps: Step[]): Promise<ChaosResult
   const violations: string[] = [];
   try {
     const random = mulberry32(seed ^ 0x5eed);
-    const store = new MemoryStore();
     const connections = new MemoryConnections();
+    const store = new MemoryStore(connections);
     let dbDownUntil = 0;
     const tried = new Set<string>();
     let crashNextAccept = false;

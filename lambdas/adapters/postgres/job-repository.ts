@@ -17,6 +17,7 @@ import type { InventoryItem } from '../../domain/inventory-item';
 import type { ConfirmationCounts, JobConfirmation } from '../../domain/job-confirmation';
 import {
   type AttemptStart,
+  type Connection,
   type Job,
   type JobError,
   type JobRepository,
@@ -25,7 +26,7 @@ import {
 } from '../../ports/repositories';
 import type { Database } from './database';
 import { numberOf, queryRows, toIso, toIsoOrNull } from './rows';
-import { jobs } from './schema';
+import { connections, jobs } from './schema';
 
 const { body: _body, items: _items, ...headerColumns } = getTableColumns(jobs);
 /** A `jobs` row as read without its body and items (see PAYLOAD_SLICE_CHARS). */
@@ -36,6 +37,19 @@ export type JobHeader = Omit<typeof jobs.$inferSelect, 'body' | 'items'>;
  * rows are read without them and the two texts follow in slices (one row per slice).
  */
 const PAYLOAD_SLICE_CHARS = 15_000;
+
+/** A connection read as `json_build_object` (camel-case keys): JSON text over the Data API, an object over pg/PGlite. */
+function toConnection(value: unknown): Connection | undefined {
+  if (value === null || value === undefined) return undefined;
+  const row = (typeof value === 'string' ? JSON.parse(value) : value) as Connection;
+  return {
+    ...row,
+    sellerId: numberOf(row.sellerId),
+    writeRateLimitPerMinute: numberOf(row.writeRateLimitPerMinute),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+  };
+}
 const FINISHED: Job['status'][] = ['success', 'failed'];
 
 /**
@@ -245,11 +259,14 @@ export class PostgresJobRepository implements JobRepository {
       this.db,
       sql`SELECT s.n AS n,
                  substr(j.body, s.n * ${PAYLOAD_SLICE_CHARS}::int + 1, ${PAYLOAD_SLICE_CHARS}::int) AS body_part,
-                 substr(j.items::text, s.n * ${PAYLOAD_SLICE_CHARS}::int + 1, ${PAYLOAD_SLICE_CHARS}::int) AS items_part
+                 substr(t.items, s.n * ${PAYLOAD_SLICE_CHARS}::int + 1, ${PAYLOAD_SLICE_CHARS}::int) AS items_part
           FROM jobs j
+          -- The items rendered as text once, not once per slice and again for the count (a 1,000-item
+          -- chunk's jsonb takes milliseconds to render); OFFSET 0 keeps the planner from inlining it.
+          CROSS JOIN LATERAL (SELECT j.items::text AS items OFFSET 0) t
           CROSS JOIN LATERAL generate_series(
             0,
-            ceil(greatest(length(j.body), length(j.items::text), 1) / ${PAYLOAD_SLICE_CHARS}::numeric)::int - 1
+            ceil(greatest(length(j.body), length(t.items), 1) / ${PAYLOAD_SLICE_CHARS}::numeric)::int - 1
           ) AS s(n)
           WHERE j.id = ${id}
           ORDER BY s.n`,
@@ -321,6 +338,13 @@ export class PostgresJobRepository implements JobRepository {
         beforeStatus: sql<Job['status']>`${before(sql`b.status`)}`,
         beforeAttempts: sql<number>`${before(sql`b.attempts`)}`,
         beforeUpdatedAt: sql<unknown>`${before(sql`b.updated_at`)}`,
+        // The job's connection in the same round trip (the consumer needs it for every send).
+        connection: sql<unknown>`(SELECT json_build_object(
+            'id', c.id, 'type', c.type, 'name', c.name, 'sellerId', c.seller_id,
+            'baseUrl', c.base_url, 'integratorName', c.integrator_name, 'secretRef', c.secret_ref,
+            'status', c.status, 'writeRateLimitPerMinute', c.write_rate_limit_per_minute,
+            'createdAt', c.created_at, 'updatedAt', c.updated_at)
+          FROM ${connections} c WHERE c.id = ${jobs.connectionId})`,
       });
     if (!row) {
       // Nothing started (missing, finished or scheduled): the rare path reads the header alone.
@@ -329,8 +353,9 @@ export class PostgresJobRepository implements JobRepository {
       const { status, attempts, updatedAt, notBefore } = toJobHeader(header);
       return { before: { status, attempts, updatedAt, notBefore }, job: undefined };
     }
-    const { beforeStatus, beforeAttempts, beforeUpdatedAt, ...header } = row;
+    const { beforeStatus, beforeAttempts, beforeUpdatedAt, connection, ...header } = row;
     return {
+      connection: toConnection(connection),
       before: {
         status: beforeStatus,
         attempts: numberOf(beforeAttempts),
@@ -371,6 +396,15 @@ export class PostgresJobRepository implements JobRepository {
         UPDATE inventory_intent SET status = 'sent', updated_at = ${at}::timestamptz
         WHERE connection_id = (SELECT connection_id FROM accepted) AND job_id = ${id}::text
           AND status = 'pending'
+      ),
+      state AS (
+        -- The hand-off's SUCCESS state, before the workflow starts (a connection deleted meanwhile
+        -- gets none rather than failing the record of an accepted batch on the foreign key).
+        INSERT INTO connection_state (connection_id, last_status, last_error, last_job_id, updated_at)
+        SELECT a.connection_id, 'SUCCESS', NULL, ${id}::text, ${at}::timestamptz FROM accepted a
+        WHERE EXISTS (SELECT 1 FROM connections c WHERE c.id = a.connection_id)
+        ON CONFLICT (connection_id) DO UPDATE SET last_status = EXCLUDED.last_status,
+          last_error = NULL, last_job_id = EXCLUDED.last_job_id, updated_at = EXCLUDED.updated_at
       )
       INSERT INTO inventory_item_history
         (connection_id, barcode, event, job_id, batch_request_id, quantity, sale_price, list_price, at)

@@ -185,6 +185,8 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
         const first = await jobs.startAttempt('job-a', at(1));
         expect(first.job).toMatchObject({ status: 'running', attempts: 1, startedAt: at(1).toISOString() });
         expect(first.job?.items).toEqual([{ barcode: 'A', quantity: 1 }]);
+        // The job's connection comes back in the same round trip, as connections.get reads it.
+        expect(first.connection).toEqual(await connections.get('conn-1'));
         // What the job was before this attempt, from the same write.
         expect(first.before).toMatchObject({ status: 'queued', attempts: 0, updatedAt: T0.toISOString() });
         await jobs.requeue('job-a', { code: 'HTTP_503', message: 'unavailable' }, at(2));
@@ -242,6 +244,13 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
           { bodyHash: 'hash-job-a', batchRequestId: 'batch-1' },
           at(3),
         );
+        // The hand-off's SUCCESS state is written with the acceptance, before any workflow starts.
+        expect(await connections.getState('conn-1')).toMatchObject({
+          lastStatus: 'SUCCESS',
+          lastError: null,
+          lastJobId: 'job-a',
+          updatedAt: at(3).toISOString(),
+        });
         await jobs.mergeSummary('job-a', { confirmedUpserted: 2 }, at(4));
 
         const job = await jobs.findByBatchRequestId('batch-1');

@@ -95,6 +95,8 @@ export class MemoryStore implements JobRepository, InventoryRepository {
   priceSends = new Map<string, number[]>();
   private seq = 0;
   private key = (connectionId: string, barcode: string) => `${connectionId}|${barcode}`;
+  /** The connections whose row startAttempt returns and whose state recordAccepted writes, as PostgreSQL does. */
+  constructor(private readonly connections?: MemoryConnections) {}
 
   // ---- JobRepository
   async get(id: string) {
@@ -180,7 +182,7 @@ export class MemoryStore implements JobRepository, InventoryRepository {
       { status: 'running', attempts: job.attempts + 1, startedAt: job.startedAt ?? now.toISOString() },
       now,
     );
-    return { before, job: await this.get(id) };
+    return { before, job: await this.get(id), connection: await this.connections?.get(job.connectionId) };
   }
   async requeue(id: string, error: Job['error'], now: Date) {
     if (!this.finished(id)) this.patch(id, { status: 'queued', error }, now);
@@ -196,6 +198,13 @@ export class MemoryStore implements JobRepository, InventoryRepository {
     if (!job) return;
     this.patch(id, { batchRequestId, summary, confirmation: job.confirmation ?? 'pending' }, now);
     this.moveIntents(job, ['pending'], 'sent');
+    if (await this.connections?.get(job.connectionId)) {
+      await this.connections?.updateState(
+        job.connectionId,
+        { lastStatus: 'SUCCESS', lastError: null, lastJobId: id },
+        now,
+      );
+    }
   }
   async finish(
     id: string,
@@ -543,7 +552,7 @@ export async function memoryPorts(startMs = Date.UTC(2026, 2, 2, 10)) {
   const clock = new ManualClock(startMs);
   const connections = new MemoryConnections();
   await connections.create(CONNECTION, clock.now());
-  const store = new MemoryStore();
+  const store = new MemoryStore(connections);
   const sleeps: number[] = [];
   let ids = 0;
   return {

@@ -281,3 +281,33 @@ describe('a database still resuming during a push', () => {
     expect(p.dedup.records.size).toBe(0);
   });
 });
+
+describe('hand-off of an accepted chunk', () => {
+  it('the connection reads SUCCESS for this job when its confirmation workflow starts', async () => {
+    const p = await memoryPorts();
+    await push(p, [item('A', 1)]);
+    const [message] = p.queue.sent;
+    if (!message) throw new Error('nothing enqueued');
+    const statesAtStart: unknown[] = [];
+    const start = p.workflow.start.bind(p.workflow);
+    p.workflow.start = async (input) => {
+      statesAtStart.push(await p.connections.getState(CONNECTION.id));
+      return start(input);
+    };
+    expect(await consume(p, message.jobId)).toMatchObject({ outcome: 'accepted' });
+    expect(statesAtStart).toEqual([
+      expect.objectContaining({ lastStatus: 'SUCCESS', lastError: null, lastJobId: message.jobId }),
+    ]);
+  });
+
+  it('a chunk whose connection was deleted before it was sent fails and sends nothing', async () => {
+    const p = await memoryPorts();
+    await push(p, [item('A', 1)]);
+    const [message] = p.queue.sent;
+    if (!message) throw new Error('nothing enqueued');
+    p.connections.rows.delete(CONNECTION.id);
+    expect(await consume(p, message.jobId)).toEqual({ outcome: 'failed', code: 'CONNECTION_NOT_FOUND' });
+    expect(p.marketplace.updates).toEqual([]);
+    expect(await p.store.get(message.jobId)).toMatchObject({ status: 'failed' });
+  });
+});
