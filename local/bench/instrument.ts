@@ -139,7 +139,10 @@ export function invocationCounter(): { wrap: HandlerWrapper; counts: InvocationC
  * asleep inside invocations: the poller's deliberate first look after 2 s and its short polls, the
  * consumer's rate-limit and retry pauses. An invocation's busy time is its duration less these.
  */
-export function sleepCounter(): { sleep: (ms: number) => Promise<void>; msByHandler: Record<string, number> } {
+export function sleepCounter(): {
+  sleep: (ms: number) => Promise<void>;
+  msByHandler: Record<string, number>;
+} {
   const msByHandler: Record<string, number> = {};
   const sleep = async (ms: number) => {
     const name = currentHandler.getStore() ?? 'other';
