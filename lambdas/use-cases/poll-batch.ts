@@ -216,8 +216,10 @@ export async function pollBatch(
   }
 
   const wait = outcome?.kind === 'gone' ? null : nextPollWaitSeconds(attempt, submittedAt, deps.clock.now());
-  // Not read at all (no read slot): nothing to conclude from, so still pending.
-  if (wait !== null || options.onDemand || outcome === undefined) {
+  // Not read at all (no read slot) before the deadline: still pending, the next poll tries again.
+  // Past the deadline there is no next poll, so even an unread batch goes on to the read-back below
+  // and ends UNCONFIRMED rather than staying in flight for ever.
+  if (wait !== null || options.onDemand) {
     return {
       ...base,
       output: { status: 'PENDING', attempt, nextWaitSeconds: wait ?? 0 },

@@ -186,3 +186,32 @@ describe("one deadline for an invocation's reads", () => {
     expect(p.clock.now().getTime()).toBe(start);
   });
 });
+
+describe('a batch at its deadline without a read slot', () => {
+  it('ends UNCONFIRMED with its values failed (sent again), not pending until the execution dies', async () => {
+    const p = await memoryPorts();
+    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'Z', quantity: 3 }] });
+    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
+    const jobId = body.jobs[0]?.jobId ?? '';
+    await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
+    const batchRequestId = (await p.jobs.get(jobId))?.batchRequestId ?? '';
+    const submittedAt = p.clock.now().toISOString();
+    p.clock.advance(4 * 3600_000);
+    let reads = 0;
+    p.marketplace.getBatchResult = async () => {
+      reads += 1;
+      return { kind: 'gone', httpStatus: 404, latencyMs: 1 };
+    };
+    const denying: RateLimiter = { acquire: async () => ({ granted: false, retryAfterMs: 60_000 }) };
+    const { output } = await pollBatch(
+      { ...p, rateLimiter: denying },
+      { connectionId: CONNECTION.id, jobId, batchRequestId, submittedAt },
+      { shortPollMs: 0 },
+    );
+    expect(reads).toBe(0);
+    expect(output.status).toBe('UNCONFIRMED');
+    expect((await p.jobs.get(jobId))?.confirmation).toBe('unconfirmed');
+    const [state] = await p.inventory.getBarcodeStates(CONNECTION.id, ['Z']);
+    expect(state?.inFlight?.status).toBe('failed');
+  });
+});
