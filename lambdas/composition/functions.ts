@@ -170,7 +170,10 @@ export function composeCatalogSync(env: Env, platform: Platform): CatalogSyncFun
   };
 }
 
-/** Release of scheduled jobs: dedup records, the queue, and read-back (credentials, Trendyol) for unknown outcomes. */
+/**
+ * Release of scheduled jobs: dedup records, the queue, and read-back (credentials, Trendyol, the read
+ * budget on the short-lived table) for unknown outcomes.
+ */
 export function composeReleaseScheduled(env: Env, platform: Platform): ReleaseScheduledFunctionDeps {
   const config = readConfig('ReleaseScheduled', env);
   const deps = base('ReleaseScheduled', config, platform);
@@ -181,6 +184,12 @@ export function composeReleaseScheduled(env: Env, platform: Platform): ReleaseSc
     ids: platform.ids,
     dedup: dedupStore(platform, config.DEDUP_TABLE_NAME),
     queue: chunkQueue(platform, config.PUSH_QUEUE_URL),
+    // Read-backs of unknown outcomes take slots of the seller's read-back budget like every other read.
+    rateLimiter: new DynamoDbRateLimiter({
+      client: platform.clients.dynamodb(),
+      tableName: config.DEDUP_TABLE_NAME,
+    }),
+    sleep: platform.sleep,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../lambdas/adapters/postgres/database';
+import { DynamoDbRateLimiter } from '../../../lambdas/adapters/rate-limit/dynamodb-rate-limiter';
 import { COMPOSERS } from '../../../lambdas/composition/functions';
 import { noMetrics } from '../../../lambdas/composition/observability';
 import type { Platform } from '../../../lambdas/composition/platform';
@@ -67,6 +68,13 @@ describe('each function’s composition builds only what its contract names', ()
     expect(deps).not.toHaveProperty('dedup');
     expect(deps).toHaveProperty('rateLimiter');
     expect([...asked].sort()).toEqual(['database', 'dynamodb', 'secrets']);
+  });
+
+  it('the release takes its read-backs from the seller’s read budget (a limiter and a way to wait)', () => {
+    const { platform } = recordingPlatform();
+    const deps = COMPOSERS.ReleaseScheduled(envFor('ReleaseScheduled'), platform);
+    expect(deps.rateLimiter).toBeInstanceOf(DynamoDbRateLimiter);
+    expect(deps.sleep).toBe(platform.sleep);
   });
 
   it('refuses to build a function from an incomplete environment, naming function and variable', () => {
