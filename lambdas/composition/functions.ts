@@ -130,7 +130,10 @@ export function composePushConsumer(env: Env, platform: Platform): PushConsumerF
   };
 }
 
-/** Batch poller: database, credentials, Trendyol. No queue producer, no dedup store. */
+/**
+ * Batch poller: database, credentials, Trendyol, the read budget. No queue producer; the dedup store
+ * only for looking up when a correction's body was last sent (its IAM grant is read-only there).
+ */
 export function composePollBatch(env: Env, platform: Platform): PollBatchFunctionDeps {
   const config = readConfig('PollBatch', env);
   const deps = base('PollBatch', config, platform);
@@ -143,6 +146,10 @@ export function composePollBatch(env: Env, platform: Platform): PollBatchFunctio
       client: platform.clients.dynamodb(),
       tableName: config.DEDUP_TABLE_NAME,
     }),
+    // A correction of an overtaken value is released as soon as Trendyol's 15-minute window for its
+    // body allows (not a full window later), under ids from the platform's generator.
+    dedup: dedupStore(platform, config.DEDUP_TABLE_NAME),
+    ids: platform.ids,
     sleep: platform.sleep,
   };
 }

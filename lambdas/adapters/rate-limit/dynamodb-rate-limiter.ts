@@ -4,6 +4,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { SHORT_LIVED_KEY_PREFIXES } from '../../config/shared';
 import { decideRolling } from '../../domain/rate-budget';
 import type { RateLimit, RateLimitDecision, RateLimiter } from '../../ports/rate-limiter';
 
@@ -50,7 +51,7 @@ const LOG_GRACE_SECONDS = 300;
 
 /** The item holding one budget key's sliding log in the short-lived table. */
 export function rateLogKey(key: string): string {
-  return `rate#${key}`;
+  return `${SHORT_LIVED_KEY_PREFIXES.rateLog}${key}`;
 }
 
 /**

@@ -61,12 +61,14 @@ describe('each function’s composition builds only what its contract names', ()
     expect(asked.has('workflow'), `${name} workflow`).toBe(has('CONFIRMATION_STATE_MACHINE_ARN'));
   });
 
-  it('the poller builds no queue producer and no dedup store; DynamoDB only for its read budget', () => {
+  it('the poller builds no queue producer; DynamoDB for its read budget and its corrections’ dedup look-up', () => {
     const { platform, asked } = recordingPlatform();
     const deps = COMPOSERS.PollBatch(envFor('PollBatch'), platform);
     expect(deps).not.toHaveProperty('queue');
-    expect(deps).not.toHaveProperty('dedup');
     expect(deps).toHaveProperty('rateLimiter');
+    // Without them a correction waits a full window and gets random ids (review finding 12b).
+    expect(deps).toHaveProperty('dedup');
+    expect(deps.ids).toBe(platform.ids);
     expect([...asked].sort()).toEqual(['database', 'dynamodb', 'secrets']);
   });
 
