@@ -500,6 +500,9 @@ export function defineStageSuite(stageName: string): void {
       expect(pollAlarms[0]).toMatchObject({
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        // An error and its signal landing in adjacent 5-minute periods breach one period only.
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
       });
       expect(pollAlarms[0]?.Metrics).toEqual([
         {
