@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lambdaEntry } from '../../../lambdas/composition/lambda-entry';
 import { createMetricsSink } from '../../../lambdas/composition/observability';
 import { parsePushRequest } from '../../../lambdas/domain/push-request';
-import { createPollBatchHandler, type PollHandlerDeps } from '../../../lambdas/handlers/poll-batch-app';
+import {
+  createPollBatchHandler,
+  POLL_INVOCATION_RESERVE_MS,
+  type PollHandlerDeps,
+} from '../../../lambdas/handlers/poll-batch-app';
 import { consumeChunk } from '../../../lambdas/use-cases/consume-chunk';
 import type { PollInput } from '../../../lambdas/use-cases/poll-batch';
 import { pushInventory } from '../../../lambdas/use-cases/push-inventory';
@@ -97,5 +101,28 @@ describe("the poll function's signals are counted for its Errors alarm (PollSign
     const signals = emf.filter((e) => 'PollSignals' in e);
     expect(signals).toHaveLength(1);
     expect(signals[0]).toMatchObject({ PollSignals: 1, service: 'eci', BatchesUnconfirmed: 1 });
+  });
+});
+
+describe("the poll function's invocation ends before its timeout", () => {
+  it("stops waiting for read slots at its remaining time less one read's timeout and the writes", async () => {
+    const { p, input } = await sentBatch();
+    // Other pollers hold every read slot.
+    const rateLimiter = { acquire: async () => ({ granted: false as const, retryAfterMs: 1_000 }) };
+    const deps: PollHandlerDeps = {
+      ...p,
+      rateLimiter,
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      metrics: { count: () => undefined, milliseconds: () => undefined, flush: () => undefined },
+    };
+    const start = p.clock.now().getTime();
+    // 26 s left: the reads must be over 6 s from now (26 s − 20 s reserve), not after the 10.25 s slot wait.
+    await expect(
+      createPollBatchHandler(async () => deps)(
+        { ...input, poll: { attempt: 0 } },
+        { getRemainingTimeInMillis: () => POLL_INVOCATION_RESERVE_MS + 6_000 },
+      ),
+    ).rejects.toMatchObject({ name: 'BatchPending' });
+    expect(p.clock.now().getTime() - start).toBeLessThanOrEqual(6_000);
   });
 });
