@@ -130,7 +130,10 @@ export function composePushConsumer(env: Env, platform: Platform): PushConsumerF
   };
 }
 
-/** Batch poller: database, credentials, Trendyol. No queue producer, no dedup store. */
+/**
+ * Batch poller: database, credentials, Trendyol, the read budget. No queue producer; the dedup store
+ * only for looking up when a correction's body was last sent (its IAM grant is read-only there).
+ */
 export function composePollBatch(env: Env, platform: Platform): PollBatchFunctionDeps {
   const config = readConfig('PollBatch', env);
   const deps = base('PollBatch', config, platform);
@@ -143,6 +146,10 @@ export function composePollBatch(env: Env, platform: Platform): PollBatchFunctio
       client: platform.clients.dynamodb(),
       tableName: config.DEDUP_TABLE_NAME,
     }),
+    // A correction of an overtaken value is released as soon as Trendyol's 15-minute window for its
+    // body allows (not a full window later), under ids from the platform's generator.
+    dedup: dedupStore(platform, config.DEDUP_TABLE_NAME),
+    ids: platform.ids,
     sleep: platform.sleep,
   };
 }
@@ -170,7 +177,10 @@ export function composeCatalogSync(env: Env, platform: Platform): CatalogSyncFun
   };
 }
 
-/** Release of scheduled jobs: dedup records, the queue, and read-back (credentials, Trendyol) for unknown outcomes. */
+/**
+ * Release of scheduled jobs: dedup records, the queue, and read-back (credentials, Trendyol, the read
+ * budget on the short-lived table) for unknown outcomes.
+ */
 export function composeReleaseScheduled(env: Env, platform: Platform): ReleaseScheduledFunctionDeps {
   const config = readConfig('ReleaseScheduled', env);
   const deps = base('ReleaseScheduled', config, platform);
@@ -181,6 +191,12 @@ export function composeReleaseScheduled(env: Env, platform: Platform): ReleaseSc
     ids: platform.ids,
     dedup: dedupStore(platform, config.DEDUP_TABLE_NAME),
     queue: chunkQueue(platform, config.PUSH_QUEUE_URL),
+    // Read-backs of unknown outcomes take slots of the seller's read-back budget like every other read.
+    rateLimiter: new DynamoDbRateLimiter({
+      client: platform.clients.dynamodb(),
+      tableName: config.DEDUP_TABLE_NAME,
+    }),
+    sleep: platform.sleep,
   };
 }
 

@@ -34,6 +34,17 @@ export const TABLE_ROLES = {
 
 export type TableRole = keyof typeof TABLE_ROLES;
 
+/**
+ * How the short-lived table's partition keys begin, per kind of item: the adapters build keys with
+ * them and the stack scopes narrow grants to them (IAM condition `dynamodb:LeadingKeys`).
+ */
+export const SHORT_LIVED_KEY_PREFIXES = {
+  /** A seller's sliding rate log (`rate#<budget key>`). */
+  rateLog: 'rate#',
+  /** A push dedup record (`dedup#<connectionId>#<bodyHash>`). */
+  dedup: 'dedup#',
+} as const;
+
 /** Secrets Manager name prefix of a stage's connection credentials. */
 export function connectionSecretPrefix(stage: string): string {
   return `eci/${stage}/connections/`;

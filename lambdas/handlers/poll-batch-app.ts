@@ -6,6 +6,18 @@ import { type PollDeps, type PollInput, type PollOutput, pollBatch } from '../us
 export type PollHandlerDeps = PollDeps & { logger: AppLogger; metrics: MetricsSink };
 
 /**
+ * What an invocation keeps back from its remaining time when it sets the deadline of its reads (ms):
+ * one read already started may take the Trendyol client's read timeout (15 s), and the writes after
+ * it (apply, settlement, connection state) a few seconds more.
+ */
+export const POLL_INVOCATION_RESERVE_MS = 20_000;
+
+/** The part of the Lambda context the poll handler reads (absent when a harness calls it directly). */
+export interface PollInvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/**
  * How the poll function steers the state machine when the batch is not settled: an error whose
  * `name` is the Lambda `errorType` Step Functions matches (`BatchPending`, `BatchPendingNearDeadline`
  * retried by the task's `Retry`, `BatchUnconfirmed` caught into the Fail state). See
@@ -28,8 +40,16 @@ export class PollSignal extends Error {
  * @throws PollSignal, or the use case's error (not found, database, Trendyol) which fails the execution.
  */
 export function createPollBatchHandler(resolveDeps: () => Promise<PollHandlerDeps>) {
-  return async (input: PollInput): Promise<PollOutput> => {
+  return async (input: PollInput, context?: PollInvocationContext): Promise<PollOutput> => {
     const deps = await resolveDeps();
+    // One deadline for all of this invocation's reads, so it ends before its timeout.
+    const deadline =
+      context === undefined
+        ? {}
+        : {
+            deadlineMs:
+              deps.clock.now().getTime() + context.getRemainingTimeInMillis() - POLL_INVOCATION_RESERVE_MS,
+          };
     const submittedAt = new Date(input.submittedAt);
     // A retried task gets the same input each time: the poll number comes from the schedule.
     const attempt = input.poll?.attempt ?? pollNumberAt(submittedAt, deps.clock.now()) - 1;
@@ -38,7 +58,7 @@ export function createPollBatchHandler(resolveDeps: () => Promise<PollHandlerDep
     const detail = await pollBatch(
       deps,
       { ...input, poll: { attempt } },
-      attempt > 0 ? { shortPollMs: 0 } : FIRST_INVOCATION_POLLING,
+      attempt > 0 ? { shortPollMs: 0, ...deadline } : { ...FIRST_INVOCATION_POLLING, ...deadline },
     );
     const lagMs = deps.clock.now().getTime() - Date.parse(input.submittedAt);
     if (detail.output.status === 'SETTLED') {

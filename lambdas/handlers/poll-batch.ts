@@ -7,4 +7,4 @@ const deps = lambdaDeps(composePollBatch);
 const poll = createPollBatchHandler(deps);
 
 /** The state machine's PollBatch task: returns what its Choice state reads as `$.poll`. */
-export const handler = lambdaEntry(deps, (input: PollInput) => poll(input));
+export const handler = lambdaEntry(deps, (input: PollInput, context) => poll(input, context));

@@ -47,6 +47,8 @@ export interface PollDeps {
    * reader; without it (unit harnesses) reads are not budgeted.
    */
   rateLimiter?: RateLimiter;
+  /** See {@link ReadBudgetDeps.readDeadlineMs}; set by `pollBatch` from `PollOptions.deadlineMs`. */
+  readDeadlineMs?: number;
 }
 
 export type PollStatus = 'SETTLED' | 'PENDING' | 'UNCONFIRMED';
@@ -74,6 +76,13 @@ export interface PollOptions {
    * but never rewrites a recorded outcome.
    */
   onDemand?: boolean;
+  /**
+   * The last moment (epoch ms on `deps.clock`) this invocation may start a read or wait for a read
+   * slot: the batch-result GETs and every read-back page. Callers set it from the Lambda's remaining
+   * time less what one read and the writes after it take, so the invocation never runs into its
+   * timeout (which Step Functions would not retry as a poll). @default no limit beyond each read's own wait
+   */
+  deadlineMs?: number;
 }
 
 export interface PollDetail {
@@ -107,10 +116,14 @@ function batchItems(batch: BatchResult) {
  * both run this.
  */
 export async function pollBatch(
-  deps: PollDeps,
+  given: PollDeps,
   input: PollInput,
   options: PollOptions = {},
 ): Promise<PollDetail> {
+  // Every read of this invocation (batch results, read-back pages) shares one deadline.
+  const deps: PollDeps =
+    options.deadlineMs === undefined ? given : { ...given, readDeadlineMs: options.deadlineMs };
+  const invocationEnd = options.deadlineMs ?? Number.POSITIVE_INFINITY;
   const attempt = (input.poll?.attempt ?? 0) + 1;
   const job = await deps.jobs.get(input.jobId);
   if (!job) throw notFound('JOB_NOT_FOUND', `Job ${input.jobId} does not exist.`);
@@ -121,10 +134,14 @@ export async function pollBatch(
   const submittedAt = new Date(input.submittedAt);
   const settledAlready = isSettledConfirmation(job.confirmation);
 
-  const budgetEnd = deps.clock.now().getTime() + (settledAlready ? 0 : (options.shortPollMs ?? 8000));
+  const startMs = deps.clock.now().getTime();
+  const budgetEnd = Math.min(startMs + (settledAlready ? 0 : (options.shortPollMs ?? 8000)), invocationEnd);
   // Each GET takes a slot of the seller's batch-results read budget; a read that finds none within
-  // the wait is skipped (the batch counts as pending and the next poll tries again).
-  const readDeadline = Math.max(budgetEnd, deps.clock.now().getTime() + READ_SLOT_MAX_WAIT_MS);
+  // the wait is skipped (the batch counts as pending and the next poll tries again). A read on
+  // demand (an HTTP request) tries once and does not wait.
+  const readDeadline = options.onDemand
+    ? startMs
+    : Math.min(Math.max(budgetEnd, startMs + READ_SLOT_MAX_WAIT_MS), invocationEnd);
   let outcome: BatchOutcome | undefined;
   const firstLookDelayMs = settledAlready ? 0 : (options.firstLookDelayMs ?? 0);
   if (firstLookDelayMs > 0) await deps.sleep(firstLookDelayMs);
@@ -199,8 +216,10 @@ export async function pollBatch(
   }
 
   const wait = outcome?.kind === 'gone' ? null : nextPollWaitSeconds(attempt, submittedAt, deps.clock.now());
-  // Not read at all (no read slot): nothing to conclude from, so still pending.
-  if (wait !== null || options.onDemand || outcome === undefined) {
+  // Not read at all (no read slot) before the deadline: still pending, the next poll tries again.
+  // Past the deadline there is no next poll, so even an unread batch goes on to the read-back below
+  // and ends UNCONFIRMED rather than staying in flight for ever.
+  if (wait !== null || options.onDemand) {
     return {
       ...base,
       output: { status: 'PENDING', attempt, nextWaitSeconds: wait ?? 0 },

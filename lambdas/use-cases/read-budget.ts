@@ -15,6 +15,12 @@ export interface ReadBudgetDeps {
   rateLimiter?: RateLimiter;
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The invocation's last moment to start a read (epoch ms on `clock`): no read slot is waited for
+   * past it, whatever the read's own wait. Set from the Lambda's remaining time so one invocation's
+   * reads (a batch result, then read-back pages) never outlast its timeout.
+   */
+  readDeadlineMs?: number;
 }
 
 /**
@@ -22,7 +28,9 @@ export interface ReadBudgetDeps {
  * poller's GETs, `read-back` for live values), shared through the RateLimiter by every poller and
  * reader of the seller, so many batches polled at once never exceed Trendyol's read group (1000–2000
  * per minute, trendyol-contract.md) or its per-endpoint burst. Waits for a slot on `deps.clock` /
- * `deps.sleep` until `deadlineMs` (epoch ms; default now + `READ_SLOT_MAX_WAIT_MS`).
+ * `deps.sleep` until `deadlineMs` (epoch ms; default now + `READ_SLOT_MAX_WAIT_MS`), and never past
+ * `deps.readDeadlineMs`. A deadline already reached still tries once (no wait): "try once" callers
+ * pass `deadlineMs` = now.
  * @returns true when the read may go, false when no slot freed up in time (skip the read for now).
  */
 export async function acquireReadSlot(
@@ -35,8 +43,13 @@ export async function acquireReadSlot(
   if (!rateLimiter || !clock || !sleep) return true;
   const key = trendyolReadBudgetKey(String(connection.sellerId), endpoint);
   const limits = trendyolReadBudgets(READ_GROUP_PER_MINUTE);
-  const until = deadlineMs ?? clock.now().getTime() + READ_SLOT_MAX_WAIT_MS;
-  for (;;) {
+  const until = Math.min(
+    deadlineMs ?? clock.now().getTime() + READ_SLOT_MAX_WAIT_MS,
+    deps.readDeadlineMs ?? Number.POSITIVE_INFINITY,
+  );
+  for (let tries = 0; ; tries += 1) {
+    // Checked before each try too: an acquire under contention takes time of its own.
+    if (tries > 0 && clock.now().getTime() > until) return false;
     const decision = await rateLimiter.acquire(key, limits, clock.now());
     if (decision.granted) return true;
     if (clock.now().getTime() + decision.retryAfterMs > until) return false;

@@ -24,6 +24,7 @@ import type {
 import type { ConnectionCredentials, SecretStore } from '../ports/secret-store';
 import { scheduleCorrection } from './poll-batch';
 import { confirmThroughReadBack, readLiveValues } from './read-back';
+import type { ReadBudgetDeps } from './read-budget';
 
 export interface ReleaseDeps {
   jobs: JobRepository;
@@ -37,6 +38,13 @@ export interface ReleaseDeps {
   marketplace: MarketplaceClient;
   /** For the correction of a value an unknown-outcome job overwrote after a newer one. */
   ids?: IdGenerator;
+  /**
+   * The seller's read-back budget, shared with the pollers and drift reconciliation: every read-back
+   * page takes a slot (waiting on `sleep`), so releases never push the seller over Trendyol's read
+   * limits. Without it (unit harnesses) read-backs are not budgeted.
+   */
+  rateLimiter?: ReadBudgetDeps['rateLimiter'];
+  sleep?: ReadBudgetDeps['sleep'];
 }
 
 export interface ReleaseReport {

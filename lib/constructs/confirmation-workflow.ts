@@ -15,6 +15,15 @@ export const CONFIRMATION_STATES = {
   batchUnconfirmed: 'BatchUnconfirmed',
 } as const;
 
+/**
+ * Errors of a PollBatch invocation that did not finish (Step Functions' names for a Lambda that hit
+ * its timeout or died without an error payload, "Handling errors in Step Functions workflows").
+ */
+export const POLL_INVOCATION_FAILURES = {
+  timedOut: 'Sandbox.Timedout',
+  unknown: 'Lambda.Unknown',
+} as const;
+
 /** Trendyol keeps batch results for 4 hours; the workflow must end (visibly) before that. */
 export const CONFIRMATION_TIMEOUT = Duration.minutes(235);
 
@@ -67,6 +76,15 @@ export class ConfirmationWorkflow extends Construct {
       ],
       interval: Duration.seconds(2),
       maxAttempts: 6,
+      backoffRate: 2,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    // An invocation that ran into its timeout (or crashed) is safe to repeat: a poll records nothing
+    // twice. Without this, one slow invocation would fail the execution and leave the job pending.
+    poll.addRetry({
+      errors: [POLL_INVOCATION_FAILURES.timedOut, POLL_INVOCATION_FAILURES.unknown],
+      interval: Duration.seconds(30),
+      maxAttempts: 3,
       backoffRate: 2,
       jitterStrategy: sfn.JitterType.FULL,
     });

@@ -55,7 +55,18 @@ export function lambdaBundling(runtime: lambda.Runtime = lambda.Runtime.NODEJS_2
 }
 
 /** Access a function needs on a DynamoDB table. */
-export type TableAccess = 'read' | 'readWrite';
+export type TableAccess = 'read' | 'readWrite' | readonly TableItemGrant[];
+
+/**
+ * Item actions on only the items whose partition key begins with one of `keyPrefixes` (IAM condition
+ * `dynamodb:LeadingKeys`, "Using IAM policy conditions for fine-grained access control", DynamoDB
+ * developer guide): for a function that uses a few item calls on one kind of item of a shared table.
+ */
+export interface TableItemGrant {
+  /** DynamoDB item actions without the service prefix, e.g. `GetItem`. */
+  readonly actions: readonly ('GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem')[];
+  readonly keyPrefixes: readonly string[];
+}
 
 /** Access a function needs on connection credentials in Secrets Manager. */
 export type SecretAccess = 'read' | 'manage';
@@ -230,12 +241,26 @@ export class EciFunction extends Construct {
 
   /**
    * The table's name in the variable of its role (`TABLE_ROLES`: shortLived → DEDUP_TABLE_NAME,
-   * idempotency → IDEMPOTENCY_TABLE_NAME) + item-level read or read/write (no table management).
+   * idempotency → IDEMPOTENCY_TABLE_NAME) + item-level read or read/write (no table management), or
+   * only the listed item actions on items under the listed key prefixes.
    */
   bindTable(role: TableRole, table: ITable, access: TableAccess): this {
     this.addEnv(TABLE_ROLES[role].envName, table.tableName);
     if (access === 'read') table.grantReadData(this.function);
-    else table.grantReadWriteData(this.function);
+    else if (access === 'readWrite') table.grantReadWriteData(this.function);
+    else {
+      for (const grant of access) {
+        this.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: grant.actions.map((a) => `dynamodb:${a}`),
+            resources: [table.tableArn],
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': grant.keyPrefixes.map((p) => `${p}*`) },
+            },
+          }),
+        );
+      }
+    }
     return this;
   }
 

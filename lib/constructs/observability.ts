@@ -109,6 +109,10 @@ export class Observability extends Construct {
         signalMetric === undefined
           ? `${name} invocations failed (unhandled errors, timeouts or crashes).`
           : `${name} invocations failed beyond its pending/unconfirmed signals (unhandled errors, timeouts or crashes).`,
+        // Lambda's Errors datapoint and the EMF signal of the same invocation can land in adjacent
+        // periods (a 60 s invocation straddling a boundary), leaving +1 in one period and -1 in the
+        // next: one breaching period is that skew, two of three are failures.
+        signalMetric === undefined ? {} : { evaluationPeriods: 3, datapointsToAlarm: 2 },
       );
     }
 
@@ -228,7 +232,11 @@ export class Observability extends Construct {
     metric: cloudwatch.IMetric,
     threshold: number,
     description: string,
-    options: { comparison?: cloudwatch.ComparisonOperator; evaluationPeriods?: number } = {},
+    options: {
+      comparison?: cloudwatch.ComparisonOperator;
+      evaluationPeriods?: number;
+      datapointsToAlarm?: number;
+    } = {},
   ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, {
       alarmName: `${this.prefix}-${id}`,
@@ -238,6 +246,7 @@ export class Observability extends Construct {
       comparisonOperator:
         options.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: options.evaluationPeriods ?? 1,
+      ...(options.datapointsToAlarm !== undefined && { datapointsToAlarm: options.datapointsToAlarm }),
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new actions.SnsAction(this.topic));

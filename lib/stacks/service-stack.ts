@@ -16,6 +16,7 @@ import {
   ENV,
   type FunctionName,
   MAX_RECEIVE_COUNT,
+  SHORT_LIVED_KEY_PREFIXES,
   VISIBILITY_TIMEOUT_FACTOR,
 } from '../../lambdas/config/index.js';
 import type { StageConfig } from '../config/stage-config.js';
@@ -104,8 +105,12 @@ export class ServiceStack extends Stack {
       Duration.seconds(60),
     )
       .bindConnectionSecrets(secretPrefix, 'read')
-      // The seller's read budgets (batch results, read-back) live in the short-lived table.
-      .bindTable('shortLived', props.dedupTable, 'readWrite');
+      // The seller's read budgets (batch results, read-back): the rate limiter reads and conditionally
+      // puts its sliding logs. A correction looks up the dedup record of its body (read only).
+      .bindTable('shortLived', props.dedupTable, [
+        { actions: ['GetItem', 'PutItem'], keyPrefixes: [SHORT_LIVED_KEY_PREFIXES.rateLog] },
+        { actions: ['GetItem'], keyPrefixes: [SHORT_LIVED_KEY_PREFIXES.dedup] },
+      ]);
 
     this.workflow = new ConfirmationWorkflow(this, 'Confirmation', {
       pollFunction: pollBatch.function,

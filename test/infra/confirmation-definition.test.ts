@@ -99,6 +99,14 @@ describe('synthesizeConfirmationDefinition', () => {
           BackoffRate: 2,
           JitterStrategy: 'FULL',
         },
+        // A poll that ran into its timeout is repeated, not left to fail the execution.
+        {
+          ErrorEquals: ['Sandbox.Timedout', 'Lambda.Unknown'],
+          IntervalSeconds: 30,
+          MaxAttempts: 3,
+          BackoffRate: 2,
+          JitterStrategy: 'FULL',
+        },
         {
           ErrorEquals: ['BatchPending'],
           IntervalSeconds: 10,

@@ -210,6 +210,26 @@ export function defineStageSuite(stageName: string): void {
         expect(has(smId, 'states:StartExecution'), `${name} start`).toBe(
           expected.includes('CONFIRMATION_STATE_MACHINE_ARN'),
         );
+        if (name === 'PollBatch') {
+          // Only the calls its rate limiter and a correction's dedup look-up make, on their own items.
+          const table = statementsOn(statements, 'DedupTable');
+          const tableArn = table[0]?.Resource;
+          expect(table).toEqual([
+            {
+              Effect: 'Allow',
+              Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+              Resource: tableArn,
+              Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['rate#*'] } },
+            },
+            {
+              Effect: 'Allow',
+              Action: 'dynamodb:GetItem',
+              Resource: tableArn,
+              Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['dedup#*'] } },
+            },
+          ]);
+          expect(JSON.stringify(tableArn)).toMatch(/DedupTable.*Arn/);
+        }
         // Nothing grants table administration or scans beyond the item API.
         expect(
           [...actionsOf(statements)].filter((a) => /^dynamodb:(Create|Delete|Update)Table$/.test(a)),
@@ -265,8 +285,11 @@ export function defineStageSuite(stageName: string): void {
         expect(reads, `${name} read variables its contract does not declare`).toEqual([]);
         await (deps.database as { close(): Promise<void> }).close();
         if (name === 'PollBatch') {
-          for (const absent of ['queue', 'dedup', 'workflow', 'ids'])
+          for (const absent of ['queue', 'workflow'])
             expect(deps, `PollBatch builds no ${absent}`).not.toHaveProperty(absent);
+          // A correction looks up its body's dedup record and takes ids from the platform.
+          expect(deps).toHaveProperty('dedup');
+          expect(deps).toHaveProperty('ids');
           // Its reads (batch results, read-back) take slots of the seller's shared read budget.
           expect(deps).toHaveProperty('rateLimiter');
         }
@@ -477,6 +500,9 @@ export function defineStageSuite(stageName: string): void {
       expect(pollAlarms[0]).toMatchObject({
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        // An error and its signal landing in adjacent 5-minute periods breach one period only.
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
       });
       expect(pollAlarms[0]?.Metrics).toEqual([
         {

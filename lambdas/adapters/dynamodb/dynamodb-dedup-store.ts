@@ -6,6 +6,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { SHORT_LIVED_KEY_PREFIXES } from '../../config/shared';
 import type { DedupClaim, DedupRecord, DedupStore } from '../../ports/dedup-store';
 
 export interface DynamoDbDedupStoreOptions {
@@ -20,7 +21,7 @@ type Item = Record<string, AttributeValue>;
 const MAX_CLAIM_ATTEMPTS = 3;
 
 export function dedupKey(connectionId: string, bodyHash: string): string {
-  return `dedup#${connectionId}#${bodyHash}`;
+  return `${SHORT_LIVED_KEY_PREFIXES.dedup}${connectionId}#${bodyHash}`;
 }
 
 /** Epoch seconds, the unit DynamoDB TTL reads. */

@@ -239,6 +239,14 @@ export class PostgresInventoryRepository implements InventoryRepository {
           AND c.barcode = ANY (ARRAY(SELECT barcode FROM r WHERE status = 'SUCCESS'))
           AND c.batch_request_id IS DISTINCT FROM ${batchRequestId}::text
       ),
+      own AS (
+        -- SUCCESS barcodes already confirmed by this very batch (an earlier poll): not overtaken.
+        SELECT c.barcode
+        FROM inventory_confirmed_state c
+        WHERE c.connection_id = ${connectionId}::text
+          AND c.barcode = ANY (ARRAY(SELECT barcode FROM r WHERE status = 'SUCCESS'))
+          AND c.batch_request_id = ${batchRequestId}::text
+      ),
       upserted AS (
         INSERT INTO inventory_confirmed_state AS c
           (connection_id, barcode, quantity, sale_price, list_price, batch_request_id, confirmed_at,
@@ -295,8 +303,14 @@ export class PostgresInventoryRepository implements InventoryRepository {
              (SELECT count(*) FROM upserted)::int AS confirmed_upserted,
              (SELECT COALESCE(jsonb_agg(p.barcode ORDER BY p.barcode), '[]'::jsonb) FROM prior p
                WHERE p.confirmed_at >= ${submittedAt}::timestamptz) AS raced,
-             (SELECT COALESCE(jsonb_agg(p.barcode ORDER BY p.barcode), '[]'::jsonb) FROM prior p
-               WHERE p.barcode NOT IN (SELECT barcode FROM upserted)) AS overtaken`,
+             -- Every SUCCESS barcode of the job that this write did not move forward and this batch
+             -- did not own before: another batch holds a newer value. Not read from prior: a
+             -- newer batch committing while this statement waits on the row is invisible to its
+             -- snapshot, yet the upsert (which re-checks the locked row) leaves the barcode alone.
+             (SELECT COALESCE(jsonb_agg(o.barcode ORDER BY o.barcode), '[]'::jsonb) FROM (
+                SELECT DISTINCT s.barcode FROM src s JOIN r ON r.barcode = s.barcode AND r.status = 'SUCCESS'
+                WHERE s.barcode NOT IN (SELECT barcode FROM upserted)
+                  AND s.barcode NOT IN (SELECT barcode FROM own)) o) AS overtaken`,
     );
     const row = rows[0];
     if (!row || numberOf(row.job_found) === 0) {

@@ -4,6 +4,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { SHORT_LIVED_KEY_PREFIXES } from '../../config/shared';
 import { decideRolling } from '../../domain/rate-budget';
 import type { RateLimit, RateLimitDecision, RateLimiter } from '../../ports/rate-limiter';
 
@@ -13,9 +14,33 @@ export interface DynamoDbRateLimiterOptions {
   /**
    * Conditional-write conflicts one `acquire` absorbs (re-read and decide again) before it answers
    * "denied, retry in {@link CONTENDED_RETRY_AFTER_MS} ms". Each conflict means another caller's grant
-   * was stored, so the callers as a whole always make progress. @default 100
+   * was stored, so the callers as a whole always make progress; 30 lets a round of ~30 concurrent
+   * callers (a push's first pollers) all be decided by the log, not by giving up. @default 30
    */
   maxConflicts?: number;
+  /**
+   * Pause between a lost race and the re-read (ms). Without it, dozens of invocations sharing one key
+   * (a 50-chunk push starts ~50 pollers at once) re-read in lock-step and keep colliding, each
+   * burning round trips instead of waiting. @default setTimeout
+   */
+  sleep?: (ms: number) => Promise<void>;
+  /** Uniform [0, 1) for the full-jitter backoff. @default Math.random */
+  random?: () => number;
+}
+
+/** Backoff after the first lost race (ms); doubles per further loss up to {@link CONFLICT_BACKOFF_CAP_MS}. */
+export const CONFLICT_BACKOFF_BASE_MS = 5;
+/** Longest pause between two attempts of one acquire (ms). */
+export const CONFLICT_BACKOFF_CAP_MS = 50;
+
+/**
+ * The pause after the `conflicts`-th lost race (1-based): "full jitter" (AWS Architecture Blog,
+ * "Exponential Backoff And Jitter"), uniform in [0, min(cap, base·2^(conflicts-1))) ms, so callers
+ * that collided spread out instead of colliding again.
+ */
+export function conflictBackoffMs(conflicts: number, random: () => number): number {
+  const ceiling = Math.min(CONFLICT_BACKOFF_CAP_MS, CONFLICT_BACKOFF_BASE_MS * 2 ** (conflicts - 1));
+  return Math.floor(random() * ceiling);
 }
 
 /** Wait suggested when an acquire lost {@link DynamoDbRateLimiterOptions.maxConflicts} races in a row. */
@@ -27,7 +52,7 @@ const LOG_GRACE_SECONDS = 300;
 
 /** The item holding one budget key's sliding log in the short-lived table. */
 export function rateLogKey(key: string): string {
-  return `rate#${key}`;
+  return `${SHORT_LIVED_KEY_PREFIXES.rateLog}${key}`;
 }
 
 /**
@@ -45,17 +70,27 @@ export class DynamoDbRateLimiter implements RateLimiter {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly maxConflicts: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
 
   constructor(options: DynamoDbRateLimiterOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
-    this.maxConflicts = options.maxConflicts ?? 100;
+    this.maxConflicts = options.maxConflicts ?? 30;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
   }
 
   async acquire(key: string, limits: RateLimit[], now: Date): Promise<RateLimitDecision> {
+    // The caller's moment, kept across pauses (the caller's clock may be simulated). The pauses are
+    // short: a few to tens of ms per lost race, under 1.4 s even when all 30 races are lost.
     const nowMs = now.getTime();
     const pk = rateLogKey(key);
     for (let conflicts = 0; conflicts <= this.maxConflicts; conflicts += 1) {
+      // Backs off with jitter after a lost race (not before the first attempt, not after the last).
+      if (conflicts > 0) {
+        await this.sleep(conflictBackoffMs(conflicts, this.random));
+      }
       const stored = await this.read(pk);
       const decision = decideRolling(stored?.grants ?? [], limits, nowMs);
       if (!decision.granted) return decision;

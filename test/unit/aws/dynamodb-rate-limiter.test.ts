@@ -7,6 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  CONFLICT_BACKOFF_CAP_MS,
   CONTENDED_RETRY_AFTER_MS,
   DynamoDbRateLimiter,
 } from '../../../lambdas/adapters/rate-limit/dynamodb-rate-limiter';
@@ -81,6 +82,48 @@ describe('DynamoDbRateLimiter command inputs', () => {
       retryAfterMs: CONTENDED_RETRY_AFTER_MS,
     });
     expect(ddb.commandCalls(GetItemCommand)).toHaveLength(3);
+  });
+
+  it('backs off with growing jitter between lost races, then logs the grant at the caller’s moment', async () => {
+    const sleeps: number[] = [];
+    const patient = new DynamoDbRateLimiter({
+      client: new DynamoDBClient({}),
+      tableName: 'eci-dev-dedup',
+      maxConflicts: 3,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      random: () => 0.5,
+    });
+    ddb.on(GetItemCommand).resolves({});
+    ddb.on(PutItemCommand).rejectsOnce(conditionFailed()).rejectsOnce(conditionFailed()).resolves({});
+    expect(await patient.acquire('k', BURST, NOW)).toEqual({ granted: true });
+    // Half of 5, 10 ms: a pause after each lost race, none before the first attempt.
+    expect(sleeps).toEqual([2, 5]);
+    expect(ddb.commandCalls(PutItemCommand)[2]?.args[0].input.Item?.grants).toEqual({
+      L: [{ N: String(NOW.getTime()) }],
+    });
+  });
+
+  it('gives up after a bounded number of lost races by default, pausing between them', async () => {
+    const sleeps: number[] = [];
+    const bounded = new DynamoDbRateLimiter({
+      client: new DynamoDBClient({}),
+      tableName: 'eci-dev-dedup',
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      random: () => 0.999,
+    });
+    ddb.on(GetItemCommand).resolves({});
+    ddb.on(PutItemCommand).rejects(conditionFailed());
+    expect(await bounded.acquire('k', BURST, NOW)).toEqual({
+      granted: false,
+      retryAfterMs: CONTENDED_RETRY_AFTER_MS,
+    });
+    expect(ddb.commandCalls(GetItemCommand).length).toBeLessThanOrEqual(32);
+    expect(sleeps).toHaveLength(ddb.commandCalls(GetItemCommand).length - 1);
+    expect(sleeps.every((ms) => ms <= CONFLICT_BACKOFF_CAP_MS)).toBe(true);
   });
 
   it('lets other DynamoDB errors through', async () => {

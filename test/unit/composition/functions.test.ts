@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../lambdas/adapters/postgres/database';
+import { DynamoDbRateLimiter } from '../../../lambdas/adapters/rate-limit/dynamodb-rate-limiter';
 import { COMPOSERS } from '../../../lambdas/composition/functions';
 import { noMetrics } from '../../../lambdas/composition/observability';
 import type { Platform } from '../../../lambdas/composition/platform';
@@ -60,13 +61,22 @@ describe('each function’s composition builds only what its contract names', ()
     expect(asked.has('workflow'), `${name} workflow`).toBe(has('CONFIRMATION_STATE_MACHINE_ARN'));
   });
 
-  it('the poller builds no queue producer and no dedup store; DynamoDB only for its read budget', () => {
+  it('the poller builds no queue producer; DynamoDB for its read budget and its corrections’ dedup look-up', () => {
     const { platform, asked } = recordingPlatform();
     const deps = COMPOSERS.PollBatch(envFor('PollBatch'), platform);
     expect(deps).not.toHaveProperty('queue');
-    expect(deps).not.toHaveProperty('dedup');
     expect(deps).toHaveProperty('rateLimiter');
+    // Without them a correction waits a full window and gets random ids (review finding 12b).
+    expect(deps).toHaveProperty('dedup');
+    expect(deps.ids).toBe(platform.ids);
     expect([...asked].sort()).toEqual(['database', 'dynamodb', 'secrets']);
+  });
+
+  it('the release takes its read-backs from the seller’s read budget (a limiter and a way to wait)', () => {
+    const { platform } = recordingPlatform();
+    const deps = COMPOSERS.ReleaseScheduled(envFor('ReleaseScheduled'), platform);
+    expect(deps.rateLimiter).toBeInstanceOf(DynamoDbRateLimiter);
+    expect(deps.sleep).toBe(platform.sleep);
   });
 
   it('refuses to build a function from an incomplete environment, naming function and variable', () => {

@@ -3,7 +3,7 @@ import { parsePushRequest } from '../../../lambdas/domain/push-request';
 import { decideRolling, type RollingLimit, TRENDYOL_BURST } from '../../../lambdas/domain/rate-budget';
 import type { RateLimiter } from '../../../lambdas/ports/rate-limiter';
 import { consumeChunk } from '../../../lambdas/use-cases/consume-chunk';
-import { pollBatch } from '../../../lambdas/use-cases/poll-batch';
+import { pollBatch, pollBatchOnDemand } from '../../../lambdas/use-cases/poll-batch';
 import { pushInventory } from '../../../lambdas/use-cases/push-inventory';
 import { readLiveValues } from '../../../lambdas/use-cases/read-back';
 import { CONNECTION, memoryPorts } from './in-memory-ports';
@@ -122,5 +122,96 @@ describe("the poller's reads take slots of the seller's read budget", () => {
     expect(values).not.toBeNull();
     expect(reads).toHaveLength(60);
     expect(busiestWindow(reads, TRENDYOL_BURST.windowMs)).toBeLessThanOrEqual(TRENDYOL_BURST.limit);
+  });
+});
+
+describe("one deadline for an invocation's reads", () => {
+  async function sentBatch() {
+    const p = await memoryPorts();
+    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'D', quantity: 1 }] });
+    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
+    const jobId = body.jobs[0]?.jobId ?? '';
+    await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
+    const batchRequestId = (await p.jobs.get(jobId))?.batchRequestId ?? '';
+    return { p, jobId, batchRequestId };
+  }
+  /** Other pollers hold the slots: every acquire is refused for another second. */
+  function refusing() {
+    let acquires = 0;
+    const limiter: RateLimiter = {
+      acquire: async () => {
+        acquires += 1;
+        return { granted: false, retryAfterMs: 1_000 };
+      },
+    };
+    return { limiter, acquires: () => acquires };
+  }
+
+  it('the poller stops waiting for a read slot at the invocation deadline, not 10 s later', async () => {
+    const { p, jobId, batchRequestId } = await sentBatch();
+    const { limiter } = refusing();
+    const start = p.clock.now().getTime();
+    const { output } = await pollBatch(
+      { ...p, rateLimiter: limiter },
+      { connectionId: CONNECTION.id, jobId, batchRequestId, submittedAt: p.clock.now().toISOString() },
+      { shortPollMs: 0, deadlineMs: start + 3_000 },
+    );
+    expect(output.status).toBe('PENDING');
+    expect(p.clock.now().getTime()).toBeLessThanOrEqual(start + 3_000);
+  });
+
+  it('read-back pages stop at the invocation deadline too', async () => {
+    const p = await memoryPorts();
+    const connection = await p.connections.get(CONNECTION.id);
+    if (!connection) throw new Error('no connection');
+    const { limiter } = refusing();
+    const start = p.clock.now().getTime();
+    const values = await readLiveValues(
+      { ...p, rateLimiter: limiter, readDeadlineMs: start + 2_000 },
+      connection,
+      { apiKey: 'k', apiSecret: 's' },
+      ['A'],
+    );
+    expect(values).toBeNull();
+    expect(p.clock.now().getTime()).toBeLessThanOrEqual(start + 2_000);
+  });
+
+  it('GET /v1/inventory/batch/:id tries its read slot once and does not wait', async () => {
+    const { p, batchRequestId } = await sentBatch();
+    const { limiter, acquires } = refusing();
+    const start = p.clock.now().getTime();
+    const shown = await pollBatchOnDemand({ ...p, rateLimiter: limiter }, batchRequestId);
+    expect(shown._eci.status).toBe('PENDING');
+    expect(acquires()).toBe(1);
+    expect(p.clock.now().getTime()).toBe(start);
+  });
+});
+
+describe('a batch at its deadline without a read slot', () => {
+  it('ends UNCONFIRMED with its values failed (sent again), not pending until the execution dies', async () => {
+    const p = await memoryPorts();
+    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'Z', quantity: 3 }] });
+    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
+    const jobId = body.jobs[0]?.jobId ?? '';
+    await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
+    const batchRequestId = (await p.jobs.get(jobId))?.batchRequestId ?? '';
+    const submittedAt = p.clock.now().toISOString();
+    p.clock.advance(4 * 3600_000);
+    let reads = 0;
+    p.marketplace.getBatchResult = async () => {
+      reads += 1;
+      return { kind: 'gone', httpStatus: 404, latencyMs: 1 };
+    };
+    const denying: RateLimiter = { acquire: async () => ({ granted: false, retryAfterMs: 60_000 }) };
+    const { output } = await pollBatch(
+      { ...p, rateLimiter: denying },
+      { connectionId: CONNECTION.id, jobId, batchRequestId, submittedAt },
+      { shortPollMs: 0 },
+    );
+    expect(reads).toBe(0);
+    expect(output.status).toBe('UNCONFIRMED');
+    expect((await p.jobs.get(jobId))?.confirmation).toBe('unconfirmed');
+    const [state] = await p.inventory.getBarcodeStates(CONNECTION.id, ['Z']);
+    expect(state?.inFlight?.status).toBe('failed');
   });
 });
