@@ -71,7 +71,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     await handle.migrate();
   } catch (error) {
     await handle.close();
-    await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropTestDatabase(url, name);
     throw error;
   }
   return {
@@ -80,7 +80,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     reset: () => truncateAll(handle.db),
     close: async () => {
       await handle.close();
-      await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropTestDatabase(url, name);
     },
   };
 }
@@ -124,6 +124,25 @@ async function truncateAll(db: Database): Promise<void> {
   await db.execute(sql.raw(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`));
   // job_seq is not owned by a column, so RESTART IDENTITY leaves it alone.
   await db.execute(sql.raw('ALTER SEQUENCE job_seq RESTART WITH 1'));
+}
+
+/**
+ * Drops a test database once its pool's connections have gone. `pool.end()` resolves before every
+ * backend has closed; dropping WITH (FORCE) then terminates a closing connection, whose client raises
+ * the server's 57P01 as an uncaught error in the test run. So the plain drop is retried while the
+ * database is still in use (55006, up to 5 s), and FORCE is only the last resort.
+ */
+async function dropTestDatabase(url: string, name: string): Promise<void> {
+  for (let tries = 0; tries < 50; tries += 1) {
+    try {
+      await adminQuery(url, `DROP DATABASE IF EXISTS ${name}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 async function adminQuery(url: string, statement: string): Promise<void> {
