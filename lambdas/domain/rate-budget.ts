@@ -40,6 +40,23 @@ export type RollingDecision =
  */
 export const TRENDYOL_ARRIVAL_MARGIN_MS = 250;
 
+/**
+ * The oldest a grant may be when its request leaves (ms since the `now` the grant was stamped with).
+ * The arrival margin only holds while grant-to-arrival stays under it; a caller that finds its grant
+ * older at send time (a pause in acquiring it, a GC or event-loop stall, a slow call in between) takes
+ * a fresh one instead and leaves the stale one unused, which costs budget, never a 429. The rest of
+ * the margin (150 ms) covers the send itself.
+ */
+export const GRANT_MAX_AGE_MS = 100;
+
+/**
+ * True when a grant stamped at `grantedAtMs` may still be used for a request leaving at `nowMs`
+ * (both epoch ms on the caller's clock); see {@link GRANT_MAX_AGE_MS}.
+ */
+export function isGrantFresh(grantedAtMs: number, nowMs: number): boolean {
+  return nowMs - grantedAtMs <= GRANT_MAX_AGE_MS;
+}
+
 /** Trendyol's burst rule for one endpoint: 50 requests per rolling 10 s (confirmed by Trendyol). */
 export const TRENDYOL_BURST: RollingLimit = { limit: 50, windowMs: 10_000 };
 

@@ -3,7 +3,16 @@ import type { RollingLimit } from '../domain/rate-budget';
 /** One budget: at most `limit` acquisitions in any rolling window of `windowMs` milliseconds. */
 export type RateLimit = RollingLimit;
 
-export type RateLimitDecision = { granted: true } | { granted: false; retryAfterMs: number };
+export type RateLimitDecision =
+  | {
+      granted: true;
+      /**
+       * The moment the grant was logged at (epoch ms), which the request must leave close to (see
+       * `isGrantFresh`); absent = the `now` given.
+       */
+      grantedAtMs?: number;
+    }
+  | { granted: false; retryAfterMs: number };
 
 /**
  * A limiter shared by every concurrent caller (e.g. all push-consumer invocations of one seller),
@@ -15,7 +24,10 @@ export interface RateLimiter {
   /**
    * Takes one slot from every limit, or none. When denied, `retryAfterMs` (≥ 1) is how long until
    * every denying limit has a free slot. A limit that is not a finite number is unlimited.
+   * @param now the caller's moment, or its clock: a clock is read again for every decision an
+   *   acquire makes after losing a race to another caller, so the grant is logged at the moment it
+   *   was decided, not when the acquire began.
    * @throws RangeError for a window that is not a positive integer or a negative / fractional limit.
    */
-  acquire(key: string, limits: RateLimit[], now: Date): Promise<RateLimitDecision>;
+  acquire(key: string, limits: RateLimit[], now: Date | (() => Date)): Promise<RateLimitDecision>;
 }

@@ -1,4 +1,4 @@
-import { trendyolWriteBudgets } from '../domain/rate-budget';
+import { isGrantFresh, trendyolWriteBudgets } from '../domain/rate-budget';
 import { decideSendOutcome, fullJitterBackoffMs } from '../domain/send-outcome';
 import { startUnknownOutcome } from '../domain/unknown-outcome';
 import { decideWriteGate } from '../domain/write-gate';
@@ -170,10 +170,6 @@ export async function consumeChunk(
     );
   }
 
-  // The first send slot is taken while the RUNNING state is written (two independent round trips
-  // per chunk, on the one seller's sequential path); a slot taken for a chunk that then fails to
-  // start only leaves the budget unused.
-  const firstSlot = slotOrError(deps, connection);
   await deps.connections.updateState(
     connection.id,
     { lastAttemptAt: deps.clock.now().toISOString(), lastStatus: 'RUNNING', lastJobId: job.id },
@@ -185,7 +181,9 @@ export async function consumeChunk(
   let reason = 'not sent';
   let retryAfterMs = 0;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    const slotError = attempt === 1 ? await firstSlot : await slotOrError(deps, connection);
+    // The slot is taken right before the send (nothing in between but the call itself), so the
+    // request reaches Trendyol within the arrival margin of its grant.
+    const slotError = await slotOrError(deps, connection);
     if (slotError !== undefined) {
       // Nothing was sent in this attempt: the job is plainly queued again, not "stopped mid-send".
       await deps.jobs.requeue(
@@ -253,7 +251,7 @@ export async function consumeChunk(
   throw new RetryableDeliveryError(reason, retryAfterMs || fullJitterBackoffMs(attempts, random));
 }
 
-/** {@link acquireSendSlot}'s failure as a value (never rejects), so it can run beside other work. */
+/** {@link acquireSendSlot}'s failure as a value (never rejects). */
 function slotOrError(deps: ConsumeDeps, connection: Connection): Promise<unknown> {
   return acquireSendSlot(deps, connection).then(
     () => undefined,
@@ -261,15 +259,28 @@ function slotOrError(deps: ConsumeDeps, connection: Connection): Promise<unknown
   );
 }
 
+/** Stale grants (see isGrantFresh) taken in a row before the delivery is handed back. */
+const MAX_STALE_GRANTS = 5;
+
 async function acquireSendSlot(deps: ConsumeDeps, connection: Connection) {
   const key = `trendyol#${connection.sellerId}#price-and-inventory`;
   // Trendyol counts rolling windows; the shared limiter counts fixed ones, sized so they never exceed them.
   const limits = trendyolWriteBudgets(connection.writeRateLimitPerMinute);
   const maxWait = deps.maxInlineWaitMs ?? 15_000;
   let waited = 0;
-  for (;;) {
-    const decision = await deps.rateLimiter.acquire(key, limits, deps.clock.now());
-    if (decision.granted) return;
+  for (let stale = 0; ; ) {
+    const stampMs = deps.clock.now().getTime();
+    const decision = await deps.rateLimiter.acquire(key, limits, () => deps.clock.now());
+    // A grant held up on its way back is left unused (see isGrantFresh): sending on it could
+    // arrive in Trendyol's next window alongside that window's full quota.
+    if (decision.granted && isGrantFresh(decision.grantedAtMs ?? stampMs, deps.clock.now().getTime())) return;
+    if (decision.granted) {
+      stale += 1;
+      if (stale >= MAX_STALE_GRANTS) {
+        throw new RetryableDeliveryError('Send slots kept arriving too late to use; trying again.', 0);
+      }
+      continue;
+    }
     if (waited + decision.retryAfterMs > maxWait) {
       throw new RetryableDeliveryError(
         'Seller rate limit reached; the chunk waits for the next window.',

@@ -1,5 +1,10 @@
 import { READ_GROUP_PER_MINUTE } from '../domain/drift';
-import { type TrendyolReadEndpoint, trendyolReadBudgetKey, trendyolReadBudgets } from '../domain/rate-budget';
+import {
+  isGrantFresh,
+  type TrendyolReadEndpoint,
+  trendyolReadBudgetKey,
+  trendyolReadBudgets,
+} from '../domain/rate-budget';
 import type { Clock } from '../ports/clock';
 import type { RateLimiter } from '../ports/rate-limiter';
 import type { Connection } from '../ports/repositories';
@@ -10,7 +15,13 @@ import type { Connection } from '../ports/repositories';
  */
 export const READ_SLOT_MAX_WAIT_MS = 10_250;
 
-/** What a read needs to take a slot; without a limiter (unit harnesses) every read goes. */
+/** Stale grants (see isGrantFresh) taken in a row before the read is skipped for now. */
+const MAX_STALE_GRANTS = 5;
+
+/**
+ * What a read needs to take a slot; without a limiter or a clock (unit harnesses) every read goes,
+ * without a sleep a denied read is skipped at once.
+ */
 export interface ReadBudgetDeps {
   rateLimiter?: RateLimiter;
   clock?: Clock;
@@ -30,7 +41,9 @@ export interface ReadBudgetDeps {
  * per minute, trendyol-contract.md) or its per-endpoint burst. Waits for a slot on `deps.clock` /
  * `deps.sleep` until `deadlineMs` (epoch ms; default now + `READ_SLOT_MAX_WAIT_MS`), and never past
  * `deps.readDeadlineMs`. A deadline already reached still tries once (no wait): "try once" callers
- * pass `deadlineMs` = now.
+ * pass `deadlineMs` = now. A grant that is no longer fresh when it comes back (`isGrantFresh`: the
+ * acquire itself was held up) is left unused and another is taken, so the read leaves within the
+ * arrival margin of its grant.
  * @returns true when the read may go, false when no slot freed up in time (skip the read for now).
  */
 export async function acquireReadSlot(
@@ -40,19 +53,27 @@ export async function acquireReadSlot(
   deadlineMs?: number,
 ): Promise<boolean> {
   const { rateLimiter, clock, sleep } = deps;
-  if (!rateLimiter || !clock || !sleep) return true;
+  if (!rateLimiter || !clock) return true;
   const key = trendyolReadBudgetKey(String(connection.sellerId), endpoint);
   const limits = trendyolReadBudgets(READ_GROUP_PER_MINUTE);
   const until = Math.min(
     deadlineMs ?? clock.now().getTime() + READ_SLOT_MAX_WAIT_MS,
     deps.readDeadlineMs ?? Number.POSITIVE_INFINITY,
   );
-  for (let tries = 0; ; tries += 1) {
+  for (let tries = 0, stale = 0; ; tries += 1) {
     // Checked before each try too: an acquire under contention takes time of its own.
     if (tries > 0 && clock.now().getTime() > until) return false;
-    const decision = await rateLimiter.acquire(key, limits, clock.now());
-    if (decision.granted) return true;
-    if (clock.now().getTime() + decision.retryAfterMs > until) return false;
+    const stampMs = clock.now().getTime();
+    const decision = await rateLimiter.acquire(key, limits, () => clock.now());
+    if (decision.granted) {
+      if (isGrantFresh(decision.grantedAtMs ?? stampMs, clock.now().getTime())) return true;
+      // A slow limiter would otherwise spend the whole budget on grants nobody can use.
+      stale += 1;
+      if (stale >= MAX_STALE_GRANTS) return false;
+      continue;
+    }
+    // Without a sleep the caller cannot wait: it tries once.
+    if (!sleep || clock.now().getTime() + decision.retryAfterMs > until) return false;
     await sleep(decision.retryAfterMs);
   }
 }

@@ -1,11 +1,11 @@
-import { decideDrift, READ_BACK_BARCODES_PER_CALL, READ_GROUP_PER_MINUTE } from '../domain/drift';
-import { trendyolReadBudgetKey, trendyolReadBudgets } from '../domain/rate-budget';
+import { decideDrift, READ_BACK_BARCODES_PER_CALL } from '../domain/drift';
 import type { DriftRecord } from '../ports/catalog';
 import type { MarketplaceClient } from '../ports/marketplace';
 import type { RateLimiter } from '../ports/rate-limiter';
 import type { Connection } from '../ports/repositories';
 import type { SecretStore } from '../ports/secret-store';
 import { type PushDeps, pushItems } from './push-inventory';
+import { acquireReadSlot } from './read-budget';
 
 /** Confirmed barcodes read back per connection and run: 20 calls of 50, a sliver of the read group. */
 export const RECONCILE_BARCODES_PER_RUN = 1000;
@@ -68,8 +68,6 @@ export async function reconcileConnection(
     }),
   );
   const credentials = await deps.secrets.get(connection.secretRef);
-  // The read-back endpoint's own rolling budget: the burst rule and its share of the read group.
-  const limits = trendyolReadBudgets(READ_GROUP_PER_MINUTE);
   const checked: string[] = [];
   const found: DriftRecord[] = [];
   let lastDone: string | null = after;
@@ -78,12 +76,8 @@ export async function reconcileConnection(
     const slice = confirmed.slice(start, start + READ_BACK_BARCODES_PER_CALL);
     const page = slice.filter((c) => settled.has(c));
     if (page.length > 0) {
-      const slot = await deps.rateLimiter.acquire(
-        trendyolReadBudgetKey(String(connection.sellerId), 'read-back'),
-        limits,
-        deps.clock.now(),
-      );
-      if (!slot.granted) {
+      // One try, no waiting: a scheduled run that finds the budget in use stops and resumes next run.
+      if (!(await acquireReadSlot(deps, connection, 'read-back', deps.clock.now().getTime()))) {
         report.stoppedBecause = 'read budget used up for now';
         break;
       }

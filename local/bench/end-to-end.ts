@@ -1,6 +1,7 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { RateLimiter } from '../../lambdas/ports/rate-limiter';
 import { startLocalStack } from '../runtime/local-stack';
+import type { SimRequestRecord } from '../simulator/simulator';
 import { type CostBreakdown, costPerMillionItems } from './cost-model';
 import {
   awsCallCounter,
@@ -51,6 +52,8 @@ export interface EndToEndResult {
   seconds: number;
   itemsPerSecond: number;
   http429: number;
+  /** The 429s by Trendyol endpoint (`update`, `batch`, …): which budget was exceeded. */
+  http429ByEndpoint: Record<string, number>;
   /** Trendyol's ceiling for one seller: 50 writes per 10 s × 1,000 items. */
   trendyolCeilingItemsPerSecond: number;
   /** Where the time went (ms unless named otherwise). */
@@ -78,6 +81,13 @@ export interface EndToEndResult {
     sendSpanSeconds: number;
     sendsPerSecond: number;
     confirmLagP95Seconds: number;
+    /**
+     * The longest and the p99 pause of this process's event loop (ms). Every local function, the
+     * simulator and the emulators share it: a pause between a rate-limit grant and its request
+     * reaching "Trendyol" is what the arrival margin must absorb.
+     */
+    eventLoopDelayMaxMs: number;
+    eventLoopDelayP99Ms: number;
   };
   usage: Parameters<typeof costPerMillionItems>[0];
   cost: CostBreakdown;
@@ -91,7 +101,13 @@ export interface EndToEndResult {
  * cost model. PostgreSQL from DATABASE_URL (Aurora's engine; in a database of the bench's own) when
  * set, else in-memory PGlite, which runs every statement synchronously on the one event loop.
  */
-export async function endToEnd(items: number): Promise<EndToEndResult> {
+export async function endToEnd(
+  items: number,
+  options: {
+    /** Receives the simulator's request log (bodies left out) before the stack stops. */
+    onRequests?: (requests: ReadonlyArray<Omit<SimRequestRecord, 'body' | 'headers'>>) => void;
+  } = {},
+): Promise<EndToEndResult> {
   const databaseUrl = process.env.DATABASE_URL;
   const own = databaseUrl ? await ownDatabase(databaseUrl, '_eci_bench_e2e') : undefined;
   const database = countingDatabase(own?.url);
@@ -114,6 +130,8 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
   invocations.reset();
   for (const name of Object.keys(sleeps.msByHandler)) delete sleeps.msByHandler[name];
   resetDatabaseCounts(database.counts);
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   try {
     const started = performance.now();
     let pushApiMs = 0;
@@ -141,6 +159,12 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
       const job = await stack.container.jobs.get(id);
       const lag = (job?.summary as { confirmation?: { lagMs?: number } } | null)?.confirmation?.lagMs;
       if (lag !== undefined) lagsMs.push(lag);
+    }
+    options.onRequests?.(stack.simulator.requests.map(({ body: _b, headers: _h, ...r }) => r));
+    const http429ByEndpoint: Record<string, number> = {};
+    for (const r of stack.simulator.requests) {
+      if (r.status === 429)
+        http429ByEndpoint[r.endpoint ?? 'other'] = (http429ByEndpoint[r.endpoint ?? 'other'] ?? 0) + 1;
     }
     const updates = stack.simulator.requests.filter((r) => r.endpoint === 'update');
     const sendTimes = updates.filter((r) => r.status === 200).map((r) => Date.parse(r.at));
@@ -178,6 +202,7 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
       seconds,
       itemsPerSecond: items / seconds,
       http429: stack.simulator.requests.filter((r) => r.status === 429).length,
+      http429ByEndpoint,
       trendyolCeilingItemsPerSecond: 5_000,
       profile: {
         pushApiMs,
@@ -203,11 +228,14 @@ export async function endToEnd(items: number): Promise<EndToEndResult> {
         sendSpanSeconds,
         sendsPerSecond: sendTimes.length / Math.max(sendSpanSeconds, 1e-3),
         confirmLagP95Seconds: percentile(lagsMs, 95) / 1000,
+        eventLoopDelayMaxMs: loopDelay.max / 1e6,
+        eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       },
       usage,
       cost: costPerMillionItems(usage),
     };
   } finally {
+    loopDelay.disable();
     aws.stop();
     await stack.stop();
     await own?.drop();

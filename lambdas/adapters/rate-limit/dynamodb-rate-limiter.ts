@@ -81,10 +81,11 @@ export class DynamoDbRateLimiter implements RateLimiter {
     this.random = options.random ?? Math.random;
   }
 
-  async acquire(key: string, limits: RateLimit[], now: Date): Promise<RateLimitDecision> {
-    // The caller's moment, kept across pauses (the caller's clock may be simulated). The pauses are
-    // short: a few to tens of ms per lost race, under 1.4 s even when all 30 races are lost.
-    const nowMs = now.getTime();
+  async acquire(key: string, limits: RateLimit[], now: Date | (() => Date)): Promise<RateLimitDecision> {
+    // Each decision is made at the caller's moment: a fixed one is kept across pauses, a clock is read
+    // again (it may be simulated, so the pauses never move it themselves). The pauses are short: a
+    // few to tens of ms per lost race, under 1.4 s even when all 30 races are lost.
+    const momentMs = () => (typeof now === 'function' ? now() : now).getTime();
     const pk = rateLogKey(key);
     for (let conflicts = 0; conflicts <= this.maxConflicts; conflicts += 1) {
       // Backs off with jitter after a lost race (not before the first attempt, not after the last).
@@ -92,9 +93,12 @@ export class DynamoDbRateLimiter implements RateLimiter {
         await this.sleep(conflictBackoffMs(conflicts, this.random));
       }
       const stored = await this.read(pk);
+      const nowMs = momentMs();
       const decision = decideRolling(stored?.grants ?? [], limits, nowMs);
       if (!decision.granted) return decision;
-      if (await this.write(pk, decision.grants, limits, stored?.version)) return { granted: true };
+      if (await this.write(pk, decision.grants, limits, stored?.version)) {
+        return { granted: true, grantedAtMs: nowMs };
+      }
     }
     return { granted: false, retryAfterMs: CONTENDED_RETRY_AFTER_MS };
   }

@@ -63,7 +63,7 @@ describe('DynamoDbRateLimiter on dynalite', () => {
     // A fixed 10 s window would start afresh at 10 000; the rolling one still holds all 50.
     expect(await limiter.acquire(key, [BURST], at(10_000))).toEqual({ granted: false, retryAfterMs: 9_500 });
     expect(await limiter.acquire(key, [BURST], at(19_499))).toEqual({ granted: false, retryAfterMs: 1 });
-    expect(await limiter.acquire(key, [BURST], at(19_500))).toEqual({ granted: true });
+    expect(await limiter.acquire(key, [BURST], at(19_500))).toEqual({ granted: true, grantedAtMs: at(19_500).getTime() });
 
     const item = await client.send(
       new GetItemCommand({ TableName: TABLE, Key: { pk: { S: rateLogKey(key) } }, ConsistentRead: true }),

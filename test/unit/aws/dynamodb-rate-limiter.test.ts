@@ -30,7 +30,10 @@ describe('DynamoDbRateLimiter command inputs', () => {
   it('reads the log strongly consistently and creates it only if nobody else did', async () => {
     ddb.on(GetItemCommand).resolves({});
     ddb.on(PutItemCommand).resolves({});
-    expect(await limiter.acquire('trendyol#42#update', BURST, NOW)).toEqual({ granted: true });
+    expect(await limiter.acquire('trendyol#42#update', BURST, NOW)).toEqual({
+      granted: true,
+      grantedAtMs: NOW.getTime(),
+    });
     expect(ddb.commandCalls(GetItemCommand)[0]?.args[0].input).toEqual({
       TableName: 'eci-dev-dedup',
       Key: { pk: { S: 'rate#trendyol#42#update' } },
@@ -97,11 +100,31 @@ describe('DynamoDbRateLimiter command inputs', () => {
     });
     ddb.on(GetItemCommand).resolves({});
     ddb.on(PutItemCommand).rejectsOnce(conditionFailed()).rejectsOnce(conditionFailed()).resolves({});
-    expect(await patient.acquire('k', BURST, NOW)).toEqual({ granted: true });
+    expect(await patient.acquire('k', BURST, NOW)).toEqual({ granted: true, grantedAtMs: NOW.getTime() });
     // Half of 5, 10 ms: a pause after each lost race, none before the first attempt.
     expect(sleeps).toEqual([2, 5]);
     expect(ddb.commandCalls(PutItemCommand)[2]?.args[0].input.Item?.grants).toEqual({
       L: [{ N: String(NOW.getTime()) }],
+    });
+  });
+
+  it('given a clock, logs the grant at the moment of the decision that won, not when the acquire began', async () => {
+    let nowMs = NOW.getTime();
+    const racing = new DynamoDbRateLimiter({
+      client: new DynamoDBClient({}),
+      tableName: 'eci-dev-dedup',
+      // Each lost race's pause moves the caller's (simulated) clock on by 40 ms.
+      sleep: async () => {
+        nowMs += 40;
+      },
+      random: () => 0.5,
+    });
+    ddb.on(GetItemCommand).resolves({});
+    ddb.on(PutItemCommand).rejectsOnce(conditionFailed()).rejectsOnce(conditionFailed()).resolves({});
+    const decision = await racing.acquire('k', BURST, () => new Date(nowMs));
+    expect(decision).toEqual({ granted: true, grantedAtMs: NOW.getTime() + 80 });
+    expect(ddb.commandCalls(PutItemCommand)[2]?.args[0].input.Item?.grants).toEqual({
+      L: [{ N: String(NOW.getTime() + 80) }],
     });
   });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parsePushRequest } from '../../../lambdas/domain/push-request';
-import { decideRolling, type RollingLimit, TRENDYOL_BURST } from '../../../lambdas/domain/rate-budget';
+import {
+  decideRolling,
+  GRANT_MAX_AGE_MS,
+  type RollingLimit,
+  TRENDYOL_BURST,
+} from '../../../lambdas/domain/rate-budget';
 import type { RateLimiter } from '../../../lambdas/ports/rate-limiter';
 import { consumeChunk } from '../../../lambdas/use-cases/consume-chunk';
 import { pollBatch, pollBatchOnDemand } from '../../../lambdas/use-cases/poll-batch';
@@ -12,11 +17,12 @@ import { CONNECTION, memoryPorts } from './in-memory-ports';
 function memoryRateLimiter(): RateLimiter {
   const logs = new Map<string, number[]>();
   return {
-    async acquire(key: string, limits: RollingLimit[], now: Date) {
-      const decision = decideRolling(logs.get(key) ?? [], limits, now.getTime());
+    async acquire(key: string, limits: RollingLimit[], now: Date | (() => Date)) {
+      const nowMs = (typeof now === 'function' ? now() : now).getTime();
+      const decision = decideRolling(logs.get(key) ?? [], limits, nowMs);
       if (!decision.granted) return decision;
       logs.set(key, decision.grants);
-      return { granted: true };
+      return { granted: true, grantedAtMs: nowMs };
     },
   };
 }
@@ -213,5 +219,98 @@ describe('a batch at its deadline without a read slot', () => {
     expect((await p.jobs.get(jobId))?.confirmation).toBe('unconfirmed');
     const [state] = await p.inventory.getBarcodeStates(CONNECTION.id, ['Z']);
     expect(state?.inFlight?.status).toBe('failed');
+  });
+});
+
+describe('a grant that comes back late is never sent on', () => {
+  /**
+   * The shared limiter, held up on the way back: the first `late` grants return 400 ms after the
+   * moment they were stamped with (a stalled acquire), later ones at once.
+   */
+  function slowFirstGrants(p: Awaited<ReturnType<typeof memoryPorts>>, late: number) {
+    const inner = memoryRateLimiter();
+    const stamps: number[] = [];
+    const keys: string[] = [];
+    const limiter: RateLimiter = {
+      async acquire(key, limits, now) {
+        const decision = await inner.acquire(key, limits, now);
+        if (decision.granted) {
+          stamps.push(decision.grantedAtMs ?? Number.NaN);
+          keys.push(key);
+          if (stamps.length <= late) p.clock.advance(400);
+        }
+        return decision;
+      },
+    };
+    return { limiter, stamps, keys };
+  }
+
+  it('the consumer leaves a late write grant unused and sends within the margin of a fresh one', async () => {
+    const p = await memoryPorts();
+    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'L', quantity: 1 }] });
+    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
+    const jobId = body.jobs[0]?.jobId ?? '';
+    const { limiter, stamps } = slowFirstGrants(p, 1);
+    const sends: number[] = [];
+    const update = p.marketplace.updatePriceAndInventory.bind(p.marketplace);
+    p.marketplace.updatePriceAndInventory = async (...args) => {
+      sends.push(p.clock.now().getTime());
+      return update(...args);
+    };
+    const result = await consumeChunk(
+      { ...p, rateLimiter: limiter, random: () => 0.5 },
+      { jobId, receiveCount: 1, maxReceiveCount: 5 },
+    );
+    expect(result.outcome).toBe('accepted');
+    expect(stamps).toHaveLength(2);
+    expect(sends).toHaveLength(1);
+    expect((sends[0] ?? 0) - (stamps[1] ?? 0)).toBeLessThanOrEqual(GRANT_MAX_AGE_MS);
+  });
+
+  it('a consumer whose grants keep coming back late hands the chunk back unsent', async () => {
+    const p = await memoryPorts();
+    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'M', quantity: 1 }] });
+    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
+    const jobId = body.jobs[0]?.jobId ?? '';
+    const { limiter, stamps } = slowFirstGrants(p, Number.POSITIVE_INFINITY);
+    let sends = 0;
+    p.marketplace.updatePriceAndInventory = async () => {
+      sends += 1;
+      throw new Error('must not send');
+    };
+    await expect(
+      consumeChunk(
+        { ...p, rateLimiter: limiter, random: () => 0.5 },
+        { jobId, receiveCount: 1, maxReceiveCount: 5 },
+      ),
+    ).rejects.toThrow(/too late/);
+    expect(sends).toBe(0);
+    expect(stamps.length).toBeLessThanOrEqual(5);
+    // Nothing went out: the job waits in the queue as plainly queued, not "stopped mid-send".
+    expect((await p.jobs.get(jobId))?.status).not.toBe('success');
+  });
+
+  it('the poller takes another read slot when its grant came back late', async () => {
+    const p = await memoryPorts();
+    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'P', quantity: 1 }] });
+    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
+    const jobId = body.jobs[0]?.jobId ?? '';
+    await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
+    const batchRequestId = (await p.jobs.get(jobId))?.batchRequestId ?? '';
+    const { limiter, stamps, keys } = slowFirstGrants(p, 1);
+    const gets: number[] = [];
+    const getBatchResult = p.marketplace.getBatchResult.bind(p.marketplace);
+    p.marketplace.getBatchResult = async (...args) => {
+      gets.push(p.clock.now().getTime());
+      return getBatchResult(...args);
+    };
+    await pollBatch(
+      { ...p, rateLimiter: limiter },
+      { connectionId: CONNECTION.id, jobId, batchRequestId, submittedAt: p.clock.now().toISOString() },
+      { shortPollMs: 0 },
+    );
+    expect(keys.slice(0, 2)).toEqual(['trendyol#1001#batch-results', 'trendyol#1001#batch-results']);
+    expect(gets).toHaveLength(1);
+    expect((gets[0] ?? 0) - (stamps[1] ?? 0)).toBeLessThanOrEqual(GRANT_MAX_AGE_MS);
   });
 });
