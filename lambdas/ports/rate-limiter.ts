@@ -30,4 +30,12 @@ export interface RateLimiter {
    * @throws RangeError for a window that is not a positive integer or a negative / fractional limit.
    */
   acquire(key: string, limits: RateLimit[], now: Date | (() => Date)): Promise<RateLimitDecision>;
+  /**
+   * Hands back a grant that was never used (its request did not leave: it came back too late to
+   * send on, see `isGrantFresh`), so it frees its slot at once instead of when it leaves the
+   * window. Removes one grant logged at `grantedAtMs` (epoch ms, as `acquire` returned it); a grant
+   * no longer in the log (pruned, or handed back before) is left as it is. A limiter without it lets
+   * the unused grant count until it leaves the window (budget lost, never a request over the limit).
+   */
+  release?(key: string, grantedAtMs: number): Promise<void>;
 }

@@ -193,6 +193,7 @@ export async function consumeChunk(
       );
       throw slotError;
     }
+    const sentAt = deps.clock.now();
     const outcome = await deps.marketplace.updatePriceAndInventory(connection, credentials, job.body);
     const action = decideSendOutcome({ outcome, attempt, attempts, connectionId: connection.id, random });
     switch (action.kind) {
@@ -204,7 +205,7 @@ export async function consumeChunk(
         };
         // Writes the SUCCESS connection state too, before the workflow starts.
         await deps.jobs.recordAccepted(job.id, action.batchRequestId, accepted, deps.clock.now());
-        return handOff(deps, job, action.batchRequestId, accepted, { stateWritten: true });
+        return handOff(deps, job, action.batchRequestId, accepted, { stateWritten: true, sentAt });
       }
       case 'fail':
         return fail(
@@ -264,7 +265,7 @@ const MAX_STALE_GRANTS = 5;
 
 async function acquireSendSlot(deps: ConsumeDeps, connection: Connection) {
   const key = `trendyol#${connection.sellerId}#price-and-inventory`;
-  // Trendyol counts rolling windows; the shared limiter counts fixed ones, sized so they never exceed them.
+  // Trendyol's rolling windows, widened by the arrival margin (domain/rate-budget.ts).
   const limits = trendyolWriteBudgets(connection.writeRateLimitPerMinute);
   const maxWait = deps.maxInlineWaitMs ?? 15_000;
   let waited = 0;
@@ -275,6 +276,8 @@ async function acquireSendSlot(deps: ConsumeDeps, connection: Connection) {
     // arrive in Trendyol's next window alongside that window's full quota.
     if (decision.granted && isGrantFresh(decision.grantedAtMs ?? stampMs, deps.clock.now().getTime())) return;
     if (decision.granted) {
+      // Handed back at once, so the unused grant does not hold a slot for the rest of its window.
+      await deps.rateLimiter.release?.(key, decision.grantedAtMs ?? stampMs);
       stale += 1;
       if (stale >= MAX_STALE_GRANTS) {
         throw new RetryableDeliveryError('Send slots kept arriving too late to use; trying again.', 0);
@@ -297,7 +300,7 @@ async function handOff(
   job: Job,
   batchRequestId: string,
   summary: Record<string, unknown>,
-  options: { stateWritten: boolean } = { stateWritten: false },
+  options: { stateWritten: boolean; sentAt?: Date } = { stateWritten: false },
 ): Promise<ConsumeResult> {
   // The connection state is written before the workflow starts, so whatever the poller records
   // (it may settle within seconds) is never overwritten by this hand-off. recordAccepted writes it
@@ -315,7 +318,9 @@ async function handOff(
     connectionId: job.connectionId,
     jobId: job.id,
     batchRequestId,
-    submittedAt: deps.clock.now().toISOString(),
+    // The moment the body left for Trendyol (its batch's age counts from there); a redelivery that
+    // only hands off again knows no better than now.
+    submittedAt: (options.sentAt ?? deps.clock.now()).toISOString(),
   });
   await deps.jobs.finish(job.id, { status: 'success', summary, error: null }, deps.clock.now());
   return { outcome: 'accepted', batchRequestId };

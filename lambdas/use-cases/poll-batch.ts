@@ -69,7 +69,13 @@ export interface PollOptions {
   shortPollMs?: number;
   /** Pause between polls inside one invocation. @default 1000 */
   shortPollIntervalMs?: number;
-  /** Pause before the first look (the workflow's first invocation: `FIRST_INVOCATION_POLLING`). @default 0 */
+  /**
+   * How long after the batch's `submittedAt` the first look comes (the workflow's first invocation:
+   * `FIRST_INVOCATION_POLLING`); the invocation sleeps only what is left of it. Timed from the send,
+   * not from the invocation, so the seller's GETs follow its sends at one fixed distance: the sends
+   * already keep to Trendyol's rolling limits, and GETs spaced like them (same 50 per 10 s per
+   * endpoint) rarely wait for a read slot. @default 0
+   */
   firstLookDelayMs?: number;
   /**
    * A read (GET /v1/inventory/batch/:id): it may settle a batch nobody settled yet (recorded once),
@@ -143,7 +149,12 @@ export async function pollBatch(
     ? startMs
     : Math.min(Math.max(budgetEnd, startMs + READ_SLOT_MAX_WAIT_MS), invocationEnd);
   let outcome: BatchOutcome | undefined;
-  const firstLookDelayMs = settledAlready ? 0 : (options.firstLookDelayMs ?? 0);
+  const firstLookDelayMs = settledAlready
+    ? 0
+    : Math.min(
+        options.firstLookDelayMs ?? 0,
+        submittedAt.getTime() + (options.firstLookDelayMs ?? 0) - startMs,
+      );
   if (firstLookDelayMs > 0) await deps.sleep(firstLookDelayMs);
   for (;;) {
     if (!(await acquireReadSlot(deps, connection, 'batch-results', readDeadline))) break;

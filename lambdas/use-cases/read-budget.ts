@@ -67,7 +67,9 @@ export async function acquireReadSlot(
     const decision = await rateLimiter.acquire(key, limits, () => clock.now());
     if (decision.granted) {
       if (isGrantFresh(decision.grantedAtMs ?? stampMs, clock.now().getTime())) return true;
-      // A slow limiter would otherwise spend the whole budget on grants nobody can use.
+      // Handed back at once, so the unused grant does not hold a slot for the rest of its window;
+      // the bound stops a slow limiter from spinning.
+      await rateLimiter.release?.(key, decision.grantedAtMs ?? stampMs);
       stale += 1;
       if (stale >= MAX_STALE_GRANTS) return false;
       continue;

@@ -103,7 +103,26 @@ export class DynamoDbRateLimiter implements RateLimiter {
     return { granted: false, retryAfterMs: CONTENDED_RETRY_AFTER_MS };
   }
 
-  private async read(pk: string): Promise<{ grants: number[]; version: number } | undefined> {
+  /**
+   * Removes one unused grant from the key's log (see {@link RateLimiter.release}), with the same
+   * optimistic concurrency as `acquire`: after {@link DynamoDbRateLimiterOptions.maxConflicts} lost
+   * races it gives up and the grant counts until it leaves the window.
+   */
+  async release(key: string, grantedAtMs: number): Promise<void> {
+    const pk = rateLogKey(key);
+    for (let conflicts = 0; conflicts <= this.maxConflicts; conflicts += 1) {
+      if (conflicts > 0) await this.sleep(conflictBackoffMs(conflicts, this.random));
+      const stored = await this.read(pk);
+      const at = stored?.grants.indexOf(grantedAtMs) ?? -1;
+      if (!stored || at < 0) return;
+      const grants = [...stored.grants.slice(0, at), ...stored.grants.slice(at + 1)];
+      if (await this.write(pk, grants, [], stored.version, stored.expiresAt)) return;
+    }
+  }
+
+  private async read(
+    pk: string,
+  ): Promise<{ grants: number[]; version: number; expiresAt: number | undefined } | undefined> {
     const out = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: pk } }, ConsistentRead: true }),
     );
@@ -111,6 +130,7 @@ export class DynamoDbRateLimiter implements RateLimiter {
     return {
       grants: (out.Item.grants?.L ?? []).map((g) => Number(g.N)),
       version: Number(out.Item.v?.N ?? 0),
+      expiresAt: out.Item.expiresAt?.N === undefined ? undefined : Number(out.Item.expiresAt.N),
     };
   }
 
@@ -120,9 +140,11 @@ export class DynamoDbRateLimiter implements RateLimiter {
     grants: number[],
     limits: RateLimit[],
     version: number | undefined,
+    keepExpiresAt?: number,
   ): Promise<boolean> {
     const longestWindowMs = Math.max(0, ...limits.map((l) => l.windowMs));
     const newest = grants[grants.length - 1] ?? 0;
+    const expiresAt = keepExpiresAt ?? Math.ceil((newest + longestWindowMs) / 1000) + LOG_GRACE_SECONDS;
     try {
       await this.client.send(
         new PutItemCommand({
@@ -131,7 +153,7 @@ export class DynamoDbRateLimiter implements RateLimiter {
             pk: { S: pk },
             grants: { L: grants.map((g) => ({ N: String(g) })) },
             v: { N: String((version ?? 0) + 1) },
-            expiresAt: { N: String(Math.ceil((newest + longestWindowMs) / 1000) + LOG_GRACE_SECONDS) },
+            expiresAt: { N: String(expiresAt) },
           },
           ...(version === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }

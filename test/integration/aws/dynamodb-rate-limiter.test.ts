@@ -63,7 +63,10 @@ describe('DynamoDbRateLimiter on dynalite', () => {
     // A fixed 10 s window would start afresh at 10 000; the rolling one still holds all 50.
     expect(await limiter.acquire(key, [BURST], at(10_000))).toEqual({ granted: false, retryAfterMs: 9_500 });
     expect(await limiter.acquire(key, [BURST], at(19_499))).toEqual({ granted: false, retryAfterMs: 1 });
-    expect(await limiter.acquire(key, [BURST], at(19_500))).toEqual({ granted: true, grantedAtMs: at(19_500).getTime() });
+    expect(await limiter.acquire(key, [BURST], at(19_500))).toEqual({
+      granted: true,
+      grantedAtMs: at(19_500).getTime(),
+    });
 
     const item = await client.send(
       new GetItemCommand({ TableName: TABLE, Key: { pk: { S: rateLogKey(key) } }, ConsistentRead: true }),
@@ -71,6 +74,22 @@ describe('DynamoDbRateLimiter on dynalite', () => {
     // The log keeps only grants that can still count: the 50 from 9 500 have left the window.
     expect(item.Item?.grants?.L).toEqual([{ N: String(T0_MS + 19_500) }]);
     expect(Number(item.Item?.expiresAt?.N)).toBeGreaterThanOrEqual((T0_MS + 19_500 + 10_000) / 1000);
+  });
+
+  it('a grant handed back frees its slot at once; one not in the log changes nothing', async () => {
+    const key = 'trendyol#seller-r#update';
+    const grants = await acquireMany(limiter, key, 50, at(1_000));
+    expect((await limiter.acquire(key, [BURST], at(2_000))).granted).toBe(false);
+    const unused = grants[49];
+    if (!unused?.granted) throw new Error('the 50th acquire was not granted');
+    await limiter.release(key, unused.grantedAtMs ?? Number.NaN);
+    // A moment the log never held changes nothing.
+    await limiter.release(key, at(1_500).getTime());
+    expect(await limiter.acquire(key, [BURST], at(2_000))).toEqual({
+      granted: true,
+      grantedAtMs: at(2_000).getTime(),
+    });
+    expect(await limiter.acquire(key, [BURST], at(2_001))).toEqual({ granted: false, retryAfterMs: 8_999 });
   });
 
   it('keys are independent', async () => {

@@ -66,6 +66,30 @@ describe('DynamoDbRateLimiter command inputs', () => {
     expect(input?.ExpressionAttributeValues).toEqual({ ':v': { N: '7' } });
   });
 
+  it('hands back one unused grant on condition of the version read, keeping the log’s expiry', async () => {
+    const t = NOW.getTime();
+    ddb.on(GetItemCommand).resolves({
+      Item: {
+        grants: { L: [{ N: String(t - 2) }, { N: String(t - 1) }, { N: String(t - 1) }] },
+        v: { N: '4' },
+        expiresAt: { N: '1740823500' },
+      },
+    });
+    ddb.on(PutItemCommand).resolves({});
+    await limiter.release('k', t - 1);
+    const input = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(input?.Item?.grants).toEqual({ L: [{ N: String(t - 2) }, { N: String(t - 1) }] });
+    expect(input?.Item?.v).toEqual({ N: '5' });
+    expect(input?.Item?.expiresAt).toEqual({ N: '1740823500' });
+    expect(input?.ExpressionAttributeValues).toEqual({ ':v': { N: '4' } });
+  });
+
+  it('a hand-back of a grant the log no longer holds writes nothing', async () => {
+    ddb.on(GetItemCommand).resolves({ Item: { grants: { L: [{ N: '5' }] }, v: { N: '1' } } });
+    await limiter.release('k', 6);
+    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
+  });
+
   it('writes nothing when the stored log denies', async () => {
     ddb.on(GetItemCommand).resolves({
       Item: {

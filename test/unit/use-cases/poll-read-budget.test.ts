@@ -24,6 +24,11 @@ function memoryRateLimiter(): RateLimiter {
       logs.set(key, decision.grants);
       return { granted: true, grantedAtMs: nowMs };
     },
+    async release(key: string, grantedAtMs: number) {
+      const log = logs.get(key) ?? [];
+      const at = log.indexOf(grantedAtMs);
+      if (at >= 0) log.splice(at, 1);
+    },
   };
 }
 
@@ -231,7 +236,12 @@ describe('a grant that comes back late is never sent on', () => {
     const inner = memoryRateLimiter();
     const stamps: number[] = [];
     const keys: string[] = [];
+    const released: number[] = [];
     const limiter: RateLimiter = {
+      async release(key, grantedAtMs) {
+        released.push(grantedAtMs);
+        await inner.release?.(key, grantedAtMs);
+      },
       async acquire(key, limits, now) {
         const decision = await inner.acquire(key, limits, now);
         if (decision.granted) {
@@ -242,7 +252,7 @@ describe('a grant that comes back late is never sent on', () => {
         return decision;
       },
     };
-    return { limiter, stamps, keys };
+    return { limiter, stamps, keys, released };
   }
 
   it('the consumer leaves a late write grant unused and sends within the margin of a fresh one', async () => {
@@ -250,7 +260,7 @@ describe('a grant that comes back late is never sent on', () => {
     const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'L', quantity: 1 }] });
     const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
     const jobId = body.jobs[0]?.jobId ?? '';
-    const { limiter, stamps } = slowFirstGrants(p, 1);
+    const { limiter, stamps, released } = slowFirstGrants(p, 1);
     const sends: number[] = [];
     const update = p.marketplace.updatePriceAndInventory.bind(p.marketplace);
     p.marketplace.updatePriceAndInventory = async (...args) => {
@@ -265,6 +275,8 @@ describe('a grant that comes back late is never sent on', () => {
     expect(stamps).toHaveLength(2);
     expect(sends).toHaveLength(1);
     expect((sends[0] ?? 0) - (stamps[1] ?? 0)).toBeLessThanOrEqual(GRANT_MAX_AGE_MS);
+    // The unused grant was handed back: it holds no slot of the window.
+    expect(released).toEqual([stamps[0]]);
   });
 
   it('a consumer whose grants keep coming back late hands the chunk back unsent', async () => {
@@ -312,5 +324,45 @@ describe('a grant that comes back late is never sent on', () => {
     expect(keys.slice(0, 2)).toEqual(['trendyol#1001#batch-results', 'trendyol#1001#batch-results']);
     expect(gets).toHaveLength(1);
     expect((gets[0] ?? 0) - (stamps[1] ?? 0)).toBeLessThanOrEqual(GRANT_MAX_AGE_MS);
+  });
+});
+
+describe('the first look is timed from the send', () => {
+  it('the hand-off gives the moment the body left as submittedAt, and the first look comes 2 s after it', async () => {
+    const p = await memoryPorts();
+    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'F', quantity: 1 }] });
+    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
+    const jobId = body.jobs[0]?.jobId ?? '';
+    let sentAtMs = 0;
+    const update = p.marketplace.updatePriceAndInventory.bind(p.marketplace);
+    p.marketplace.updatePriceAndInventory = async (...args) => {
+      sentAtMs = p.clock.now().getTime();
+      const outcome = await update(...args);
+      // Trendyol's answer and the writes after it take 700 ms.
+      p.clock.advance(700);
+      return outcome;
+    };
+    await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
+    const started = p.workflow.started.at(-1);
+    expect(started?.submittedAt).toBe(new Date(sentAtMs).toISOString());
+
+    const gets: number[] = [];
+    p.marketplace.getBatchResult = async () => {
+      gets.push(p.clock.now().getTime());
+      return { kind: 'gone', httpStatus: 404, latencyMs: 1 };
+    };
+    // The execution's first invocation starts 500 ms later still: it sleeps only the 800 ms left.
+    p.clock.advance(500);
+    await pollBatch(
+      p,
+      {
+        connectionId: CONNECTION.id,
+        jobId,
+        batchRequestId: started?.batchRequestId ?? '',
+        submittedAt: started?.submittedAt ?? '',
+      },
+      { firstLookDelayMs: 2000, shortPollMs: 0 },
+    );
+    expect(gets[0]).toBe(sentAtMs + 2000);
   });
 });
