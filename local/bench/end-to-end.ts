@@ -80,6 +80,10 @@ export interface EndToEndResult {
     /** First to last update request Trendyol received, and the send rate over that span. */
     sendSpanSeconds: number;
     sendsPerSecond: number;
+    /** From the run's start to Trendyol receiving the first update (s): the first push's own work. */
+    firstSendSeconds: number;
+    /** From Trendyol receiving the last update to the run's end, every chunk confirmed (s). */
+    lastSendToDoneSeconds: number;
     confirmLagP95Seconds: number;
     /**
      * The longest and the p99 pause of this process's event loop (ms). Every local function, the
@@ -134,6 +138,7 @@ export async function endToEnd(
   loopDelay.enable();
   try {
     const started = performance.now();
+    const startedAtMs = Date.now();
     let pushApiMs = 0;
     const jobIds: string[] = [];
     for (let pushed = 0, p = 0; pushed < items; pushed += PUSH_SIZE, p += 1) {
@@ -146,6 +151,7 @@ export async function endToEnd(
     }
     await stack.settle(30 * 60_000);
     const seconds = (performance.now() - started) / 1000;
+    const doneAtMs = Date.now();
 
     const executions = [...stack.workflow.executions.values()];
     const notConfirmed = executions.filter((e) => e.status !== 'SUCCEEDED').length;
@@ -227,6 +233,8 @@ export async function endToEnd(
         ),
         sendSpanSeconds,
         sendsPerSecond: sendTimes.length / Math.max(sendSpanSeconds, 1e-3),
+        firstSendSeconds: (Math.min(...sendTimes) - startedAtMs) / 1000,
+        lastSendToDoneSeconds: (doneAtMs - Math.max(...sendTimes)) / 1000,
         confirmLagP95Seconds: percentile(lagsMs, 95) / 1000,
         eventLoopDelayMaxMs: loopDelay.max / 1e6,
         eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
