@@ -1,4 +1,4 @@
-import { isGrantFresh, trendyolWriteBudgets } from '../domain/rate-budget';
+import { trendyolWriteBudgets } from '../domain/rate-budget';
 import { decideSendOutcome, fullJitterBackoffMs } from '../domain/send-outcome';
 import { startUnknownOutcome } from '../domain/unknown-outcome';
 import { decideWriteGate } from '../domain/write-gate';
@@ -16,6 +16,7 @@ import type {
   JobRepository,
 } from '../ports/repositories';
 import type { SecretStore } from '../ports/secret-store';
+import { takeFreshSlot } from './fresh-slot';
 
 export interface ConsumeDeps {
   connections: ConnectionRepository;
@@ -260,38 +261,26 @@ function slotOrError(deps: ConsumeDeps, connection: Connection): Promise<unknown
   );
 }
 
-/** Stale grants (see isGrantFresh) taken in a row before the delivery is handed back. */
-const MAX_STALE_GRANTS = 5;
-
 async function acquireSendSlot(deps: ConsumeDeps, connection: Connection) {
   const key = `trendyol#${connection.sellerId}#price-and-inventory`;
   // Trendyol's rolling windows, widened by the arrival margin (domain/rate-budget.ts).
   const limits = trendyolWriteBudgets(connection.writeRateLimitPerMinute);
   const maxWait = deps.maxInlineWaitMs ?? 15_000;
   let waited = 0;
-  for (let stale = 0; ; ) {
-    const stampMs = deps.clock.now().getTime();
-    const decision = await deps.rateLimiter.acquire(key, limits, () => deps.clock.now());
-    // A grant held up on its way back is left unused (see isGrantFresh): sending on it could
-    // arrive in Trendyol's next window alongside that window's full quota.
-    if (decision.granted && isGrantFresh(decision.grantedAtMs ?? stampMs, deps.clock.now().getTime())) return;
-    if (decision.granted) {
-      // Handed back at once, so the unused grant does not hold a slot for the rest of its window.
-      await deps.rateLimiter.release?.(key, decision.grantedAtMs ?? stampMs);
-      stale += 1;
-      if (stale >= MAX_STALE_GRANTS) {
-        throw new RetryableDeliveryError('Send slots kept arriving too late to use; trying again.', 0);
-      }
-      continue;
+  for (;;) {
+    const slot = await takeFreshSlot(deps.rateLimiter, key, limits, deps.clock);
+    if (slot.kind === 'granted') return;
+    if (slot.kind === 'stale') {
+      throw new RetryableDeliveryError('Send slots kept arriving too late to use; trying again.', 0);
     }
-    if (waited + decision.retryAfterMs > maxWait) {
+    if (waited + slot.retryAfterMs > maxWait) {
       throw new RetryableDeliveryError(
         'Seller rate limit reached; the chunk waits for the next window.',
-        decision.retryAfterMs,
+        slot.retryAfterMs,
       );
     }
-    waited += decision.retryAfterMs;
-    await deps.sleep(decision.retryAfterMs);
+    waited += slot.retryAfterMs;
+    await deps.sleep(slot.retryAfterMs);
   }
 }
 

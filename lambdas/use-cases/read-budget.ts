@@ -1,22 +1,15 @@
 import { READ_GROUP_PER_MINUTE } from '../domain/drift';
-import {
-  isGrantFresh,
-  type TrendyolReadEndpoint,
-  trendyolReadBudgetKey,
-  trendyolReadBudgets,
-} from '../domain/rate-budget';
+import { type TrendyolReadEndpoint, trendyolReadBudgetKey, trendyolReadBudgets } from '../domain/rate-budget';
 import type { Clock } from '../ports/clock';
 import type { RateLimiter } from '../ports/rate-limiter';
 import type { Connection } from '../ports/repositories';
+import { takeFreshSlot } from './fresh-slot';
 
 /**
  * Longest a read waits for its slot: the burst window (50 per 10 s per endpoint, Trendyol's rate
  * limits) plus the arrival margin, after which some slot is always free unless others keep taking them.
  */
 export const READ_SLOT_MAX_WAIT_MS = 10_250;
-
-/** Stale grants (see isGrantFresh) taken in a row before the read is skipped for now. */
-const MAX_STALE_GRANTS = 5;
 
 /**
  * What a read needs to take a slot; without a limiter or a clock (unit harnesses) every read goes,
@@ -41,9 +34,8 @@ export interface ReadBudgetDeps {
  * per minute, trendyol-contract.md) or its per-endpoint burst. Waits for a slot on `deps.clock` /
  * `deps.sleep` until `deadlineMs` (epoch ms; default now + `READ_SLOT_MAX_WAIT_MS`), and never past
  * `deps.readDeadlineMs`. A deadline already reached still tries once (no wait): "try once" callers
- * pass `deadlineMs` = now. A grant that is no longer fresh when it comes back (`isGrantFresh`: the
- * acquire itself was held up) is left unused and another is taken, so the read leaves within the
- * arrival margin of its grant.
+ * pass `deadlineMs` = now. Slots are taken with `takeFreshSlot`, so the read leaves within the
+ * arrival margin of its grant; when only stale grants come back, the read is skipped for now.
  * @returns true when the read may go, false when no slot freed up in time (skip the read for now).
  */
 export async function acquireReadSlot(
@@ -60,22 +52,14 @@ export async function acquireReadSlot(
     deadlineMs ?? clock.now().getTime() + READ_SLOT_MAX_WAIT_MS,
     deps.readDeadlineMs ?? Number.POSITIVE_INFINITY,
   );
-  for (let tries = 0, stale = 0; ; tries += 1) {
+  for (let tries = 0; ; tries += 1) {
     // Checked before each try too: an acquire under contention takes time of its own.
     if (tries > 0 && clock.now().getTime() > until) return false;
-    const stampMs = clock.now().getTime();
-    const decision = await rateLimiter.acquire(key, limits, () => clock.now());
-    if (decision.granted) {
-      if (isGrantFresh(decision.grantedAtMs ?? stampMs, clock.now().getTime())) return true;
-      // Handed back at once, so the unused grant does not hold a slot for the rest of its window;
-      // the bound stops a slow limiter from spinning.
-      await rateLimiter.release?.(key, decision.grantedAtMs ?? stampMs);
-      stale += 1;
-      if (stale >= MAX_STALE_GRANTS) return false;
-      continue;
-    }
+    const slot = await takeFreshSlot(rateLimiter, key, limits, clock);
+    if (slot.kind === 'granted') return true;
+    if (slot.kind === 'stale') return false;
     // Without a sleep the caller cannot wait: it tries once.
-    if (!sleep || clock.now().getTime() + decision.retryAfterMs > until) return false;
-    await sleep(decision.retryAfterMs);
+    if (!sleep || clock.now().getTime() + slot.retryAfterMs > until) return false;
+    await sleep(slot.retryAfterMs);
   }
 }
