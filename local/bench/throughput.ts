@@ -161,6 +161,7 @@ export async function throughputBench(options: ThroughputOptions, workflow: Work
     pushes: e2e.pushes,
     chunks: e2e.chunks,
     seconds: e2e.seconds,
+    settledSeconds: e2e.settledSeconds,
     trendyolCeilingItemsPerSecond: e2e.trendyolCeilingItemsPerSecond,
     profile: e2e.profile,
     limitedBy: endToEndLimit(e2e),
