@@ -5,6 +5,12 @@ export interface ConfirmationInput {
   batchRequestId: string;
   /** ISO time Trendyol accepted the batch: the 4-hour result expiry counts from here. */
   submittedAt: string;
+  /**
+   * ISO time the body left for Trendyol (just before its POST): the first look at the batch is timed
+   * from here, so the seller's GETs follow its sends at one fixed distance. Absent (executions started
+   * before it existed, resumed work) = `submittedAt`.
+   */
+  sentAt?: string;
 }
 
 export interface ConfirmationWorkflow {

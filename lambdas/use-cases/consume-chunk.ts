@@ -307,9 +307,9 @@ async function handOff(
     connectionId: job.connectionId,
     jobId: job.id,
     batchRequestId,
-    // The moment the body left for Trendyol (its batch's age counts from there); a redelivery that
-    // only hands off again knows no better than now.
-    submittedAt: (options.sentAt ?? deps.clock.now()).toISOString(),
+    submittedAt: deps.clock.now().toISOString(),
+    // A redelivery that only hands off again does not know when the body left.
+    ...(options.sentAt && { sentAt: options.sentAt.toISOString() }),
   });
   await deps.jobs.finish(job.id, { status: 'success', summary, error: null }, deps.clock.now());
   return { outcome: 'accepted', batchRequestId };

@@ -70,7 +70,7 @@ export interface PollOptions {
   /** Pause between polls inside one invocation. @default 1000 */
   shortPollIntervalMs?: number;
   /**
-   * How long after the batch's `submittedAt` the first look comes (the workflow's first invocation:
+   * How long after the batch's `sentAt` (else `submittedAt`) the first look comes (the workflow's first invocation:
    * `FIRST_INVOCATION_POLLING`); the invocation sleeps only what is left of it. Timed from the send,
    * not from the invocation, so the seller's GETs follow its sends at one fixed distance: the sends
    * already keep to Trendyol's rolling limits, and GETs spaced like them (same 50 per 10 s per
@@ -149,12 +149,10 @@ export async function pollBatch(
     ? startMs
     : Math.min(Math.max(budgetEnd, startMs + READ_SLOT_MAX_WAIT_MS), invocationEnd);
   let outcome: BatchOutcome | undefined;
+  const sentAtMs = Date.parse(input.sentAt ?? input.submittedAt);
   const firstLookDelayMs = settledAlready
     ? 0
-    : Math.min(
-        options.firstLookDelayMs ?? 0,
-        submittedAt.getTime() + (options.firstLookDelayMs ?? 0) - startMs,
-      );
+    : Math.min(options.firstLookDelayMs ?? 0, sentAtMs + (options.firstLookDelayMs ?? 0) - startMs);
   if (firstLookDelayMs > 0) await deps.sleep(firstLookDelayMs);
   for (;;) {
     if (!(await acquireReadSlot(deps, connection, 'batch-results', readDeadline))) break;

@@ -19,6 +19,11 @@ export interface SimulatedRunOptions {
   grants: number;
   /** Simulated start, epoch ms. */
   startMs: number;
+  /**
+   * Picks grants (by their order, 0-based) that come back stale: not sent, handed back with
+   * `release` during the next round, concurrently with the other acquirers' acquires. @default none
+   */
+  handBack?: (grantIndex: number) => boolean;
 }
 
 export interface SimulatedRun {
@@ -26,6 +31,8 @@ export interface SimulatedRun {
   grantedAt: number[];
   /** acquire() calls made (grants + denials). */
   attempts: number;
+  /** Grants handed back (see `handBack`); not in `grantedAt`. */
+  handedBack: number;
 }
 
 /**
@@ -37,26 +44,37 @@ export interface SimulatedRun {
 export async function runSimulatedAcquisitions(options: SimulatedRunOptions): Promise<SimulatedRun> {
   const grantedAt: number[] = [];
   let attempts = 0;
+  let grantIndex = 0;
+  let handedBack = 0;
+  let toRelease: number[] = [];
   let now = options.startMs;
   while (grantedAt.length < options.grants) {
     let wait = Number.POSITIVE_INFINITY;
     for (;;) {
-      const decisions = await Promise.all(
-        options.limiters.map((l) => l.acquire(options.key, options.limits, new Date(now))),
-      );
+      const releasing = toRelease.map((t) => options.limiters[0]?.release?.(options.key, t));
+      toRelease = [];
+      const [decisions] = await Promise.all([
+        Promise.all(options.limiters.map((l) => l.acquire(options.key, options.limits, new Date(now)))),
+        ...releasing,
+      ]);
       attempts += decisions.length;
-      let any = false;
+      // A round that handed grants back is followed by another: their slots are free again.
+      let any = releasing.length > 0;
       for (const d of decisions) {
         if (d.granted) {
           any = true;
-          grantedAt.push(now);
+          if (options.handBack?.(grantIndex)) {
+            toRelease.push(d.grantedAtMs ?? now);
+            handedBack += 1;
+          } else grantedAt.push(now);
+          grantIndex += 1;
         } else wait = Math.min(wait, d.retryAfterMs);
       }
       if (!any || grantedAt.length >= options.grants) break;
     }
     if (grantedAt.length < options.grants) now += Number.isFinite(wait) ? wait : 1;
   }
-  return { grantedAt: grantedAt.slice(0, options.grants), attempts };
+  return { grantedAt: grantedAt.slice(0, options.grants), attempts, handedBack };
 }
 
 /** The most grants that any rolling window (t − windowMs, t] holds. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -106,23 +107,31 @@ export class DynamoDbRateLimiter implements RateLimiter {
   /**
    * Removes one unused grant from the key's log (see {@link RateLimiter.release}), with the same
    * optimistic concurrency as `acquire`: after {@link DynamoDbRateLimiterOptions.maxConflicts} lost
-   * races it gives up and the grant counts until it leaves the window.
+   * races it gives up and the grant counts until it leaves the window. Each hand-back writes a token
+   * of its own (`w`): after a lost race, a log carrying that token means this hand-back's put did land
+   * and only its answer was lost (the SDK retried it into a version conflict), so it stops instead of
+   * removing a second grant, which may have been sent.
    */
   async release(key: string, grantedAtMs: number): Promise<void> {
     const pk = rateLogKey(key);
+    const token = randomUUID();
     for (let conflicts = 0; conflicts <= this.maxConflicts; conflicts += 1) {
       if (conflicts > 0) await this.sleep(conflictBackoffMs(conflicts, this.random));
       const stored = await this.read(pk);
       const at = stored?.grants.indexOf(grantedAtMs) ?? -1;
-      if (!stored || at < 0) return;
+      if (!stored || at < 0 || stored.writer === token) return;
       const grants = [...stored.grants.slice(0, at), ...stored.grants.slice(at + 1)];
-      if (await this.write(pk, grants, [], stored.version, stored.expiresAt)) return;
+      if (await this.write(pk, grants, [], stored.version, { expiresAt: stored.expiresAt, writer: token }))
+        return;
     }
   }
 
   private async read(
     pk: string,
-  ): Promise<{ grants: number[]; version: number; expiresAt: number | undefined } | undefined> {
+  ): Promise<
+    | { grants: number[]; version: number; expiresAt: number | undefined; writer: string | undefined }
+    | undefined
+  > {
     const out = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: pk } }, ConsistentRead: true }),
     );
@@ -131,6 +140,7 @@ export class DynamoDbRateLimiter implements RateLimiter {
       grants: (out.Item.grants?.L ?? []).map((g) => Number(g.N)),
       version: Number(out.Item.v?.N ?? 0),
       expiresAt: out.Item.expiresAt?.N === undefined ? undefined : Number(out.Item.expiresAt.N),
+      writer: out.Item.w?.S,
     };
   }
 
@@ -140,11 +150,12 @@ export class DynamoDbRateLimiter implements RateLimiter {
     grants: number[],
     limits: RateLimit[],
     version: number | undefined,
-    keepExpiresAt?: number,
+    /** A hand-back keeps the log's expiry and marks its put with its token (see `release`). */
+    handBack?: { expiresAt: number | undefined; writer: string },
   ): Promise<boolean> {
     const longestWindowMs = Math.max(0, ...limits.map((l) => l.windowMs));
     const newest = grants[grants.length - 1] ?? 0;
-    const expiresAt = keepExpiresAt ?? Math.ceil((newest + longestWindowMs) / 1000) + LOG_GRACE_SECONDS;
+    const expiresAt = handBack?.expiresAt ?? Math.ceil((newest + longestWindowMs) / 1000) + LOG_GRACE_SECONDS;
     try {
       await this.client.send(
         new PutItemCommand({
@@ -154,6 +165,7 @@ export class DynamoDbRateLimiter implements RateLimiter {
             grants: { L: grants.map((g) => ({ N: String(g) })) },
             v: { N: String((version ?? 0) + 1) },
             expiresAt: { N: String(expiresAt) },
+            ...(handBack && { w: { S: handBack.writer } }),
           },
           ...(version === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }

@@ -134,4 +134,24 @@ describe('DynamoDbRateLimiter on dynalite', () => {
       utilisation(run.grantedAt, [TRENDYOL_BURST, { limit: tier, windowMs: 60_000 }]),
     ).toBeGreaterThanOrEqual(0.95);
   });
+
+  it('a third of the grants handed back while 8 consumers acquire: still never over the rolling limits', async () => {
+    const tier = 350;
+    const run = await runSimulatedAcquisitions({
+      limiters: separateLimiters(8),
+      key: 'trendyol#seller-5#price-and-inventory',
+      limits: trendyolWriteBudgets(tier),
+      grants: 300,
+      startMs: T0_MS,
+      handBack: (i) => i % 3 === 1,
+    });
+    expect(run.grantedAt).toHaveLength(300);
+    expect(run.handedBack).toBeGreaterThanOrEqual(100);
+    expect(busiestWindow(run.grantedAt, TRENDYOL_BURST.windowMs)).toBeLessThanOrEqual(50);
+    expect(busiestWindow(run.grantedAt, 60_000)).toBeLessThanOrEqual(tier);
+    // The handed-back grants freed their slots: the sends still use ≥ 95 % of what Trendyol allows.
+    expect(
+      utilisation(run.grantedAt, [TRENDYOL_BURST, { limit: tier, windowMs: 60_000 }]),
+    ).toBeGreaterThanOrEqual(0.95);
+  });
 });

@@ -84,6 +84,41 @@ describe('DynamoDbRateLimiter command inputs', () => {
     expect(input?.ExpressionAttributeValues).toEqual({ ':v': { N: '4' } });
   });
 
+  it('a hand-back whose write landed but whose answer was lost removes no second grant', async () => {
+    const t = NOW.getTime();
+    const first = {
+      grants: { L: [{ N: String(t - 5) }, { N: String(t) }, { N: String(t) }] },
+      v: { N: '4' },
+    };
+    // The put lands, yet the caller sees a version conflict (the SDK retried it after a lost answer):
+    // the next read returns exactly what it wrote.
+    ddb.on(GetItemCommand).callsFake(() => {
+      const landed = ddb.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
+      return { Item: landed ?? first };
+    });
+    ddb.on(PutItemCommand).rejects(conditionFailed());
+    await limiter.release('k', t);
+    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(1);
+  });
+
+  it('a hand-back that lost a race to another caller’s grant tries again', async () => {
+    const t = NOW.getTime();
+    ddb
+      .on(GetItemCommand)
+      .resolvesOnce({ Item: { grants: { L: [{ N: String(t - 5) }, { N: String(t) }] }, v: { N: '4' } } })
+      .resolvesOnce({
+        Item: {
+          grants: { L: [{ N: String(t - 5) }, { N: String(t) }, { N: String(t + 3) }] },
+          v: { N: '5' },
+        },
+      });
+    ddb.on(PutItemCommand).rejectsOnce(conditionFailed()).resolves({});
+    await limiter.release('k', t);
+    const puts = ddb.commandCalls(PutItemCommand);
+    expect(puts).toHaveLength(2);
+    expect(puts[1]?.args[0].input.Item?.grants).toEqual({ L: [{ N: String(t - 5) }, { N: String(t + 3) }] });
+  });
+
   it('a hand-back of a grant the log no longer holds writes nothing', async () => {
     ddb.on(GetItemCommand).resolves({ Item: { grants: { L: [{ N: '5' }] }, v: { N: '1' } } });
     await limiter.release('k', 6);

@@ -309,7 +309,7 @@ describe('a grant that comes back late is never sent on', () => {
     const jobId = body.jobs[0]?.jobId ?? '';
     await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
     const batchRequestId = (await p.jobs.get(jobId))?.batchRequestId ?? '';
-    const { limiter, stamps, keys } = slowFirstGrants(p, 1);
+    const { limiter, stamps, keys, released } = slowFirstGrants(p, 1);
     const gets: number[] = [];
     const getBatchResult = p.marketplace.getBatchResult.bind(p.marketplace);
     p.marketplace.getBatchResult = async (...args) => {
@@ -324,11 +324,13 @@ describe('a grant that comes back late is never sent on', () => {
     expect(keys.slice(0, 2)).toEqual(['trendyol#1001#batch-results', 'trendyol#1001#batch-results']);
     expect(gets).toHaveLength(1);
     expect((gets[0] ?? 0) - (stamps[1] ?? 0)).toBeLessThanOrEqual(GRANT_MAX_AGE_MS);
+    // The unused read grant was handed back.
+    expect(released).toEqual([stamps[0]]);
   });
 });
 
 describe('the first look is timed from the send', () => {
-  it('the hand-off gives the moment the body left as submittedAt, and the first look comes 2 s after it', async () => {
+  it('the hand-off gives the moment the body left as sentAt, and the first look comes 2 s after it', async () => {
     const p = await memoryPorts();
     const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'F', quantity: 1 }] });
     const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
@@ -344,7 +346,9 @@ describe('the first look is timed from the send', () => {
     };
     await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
     const started = p.workflow.started.at(-1);
-    expect(started?.submittedAt).toBe(new Date(sentAtMs).toISOString());
+    expect(started?.sentAt).toBe(new Date(sentAtMs).toISOString());
+    // submittedAt stays the hand-off: the poll schedule and the 4-hour expiry count from there.
+    expect(started?.submittedAt).toBe(new Date(sentAtMs + 700).toISOString());
 
     const gets: number[] = [];
     p.marketplace.getBatchResult = async () => {
@@ -360,6 +364,7 @@ describe('the first look is timed from the send', () => {
         jobId,
         batchRequestId: started?.batchRequestId ?? '',
         submittedAt: started?.submittedAt ?? '',
+        sentAt: started?.sentAt ?? '',
       },
       { firstLookDelayMs: 2000, shortPollMs: 0 },
     );
