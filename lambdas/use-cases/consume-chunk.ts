@@ -1,4 +1,4 @@
-import { trendyolWriteBudgets } from '../domain/rate-budget';
+import { trendyolWriteBudgetKey, trendyolWriteBudgets } from '../domain/rate-budget';
 import { decideSendOutcome, fullJitterBackoffMs } from '../domain/send-outcome';
 import { startUnknownOutcome } from '../domain/unknown-outcome';
 import { decideWriteGate } from '../domain/write-gate';
@@ -262,7 +262,7 @@ function slotOrError(deps: ConsumeDeps, connection: Connection): Promise<unknown
 }
 
 async function acquireSendSlot(deps: ConsumeDeps, connection: Connection) {
-  const key = `trendyol#${connection.sellerId}#price-and-inventory`;
+  const key = trendyolWriteBudgetKey(String(connection.sellerId));
   // Trendyol's rolling windows, widened by the arrival margin (domain/rate-budget.ts).
   const limits = trendyolWriteBudgets(connection.writeRateLimitPerMinute);
   const maxWait = deps.maxInlineWaitMs ?? 15_000;

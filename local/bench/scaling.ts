@@ -73,6 +73,11 @@ export async function scaling(
       await stack.settle(30 * 60_000);
       // Ends with the last confirmation execution; the harness notices idleness up to ~2 s later.
       const executions = [...stack.workflow.executions.values()];
+      const chunks = n * Math.ceil(itemsPerConnection / 1000);
+      const confirmed = executions.filter((e) => e.status === 'SUCCEEDED').length;
+      if (executions.length !== chunks || confirmed !== chunks) {
+        throw new Error(`${chunks} chunks, ${executions.length} executions, ${confirmed} confirmed`);
+      }
       const ms = Math.max(...executions.map((e) => e.endedAt ?? Date.now())) - startedAtMs;
       const busy = (name: string) => (invocations.counts[name]?.totalMs ?? 0) / ms;
       rows.push({
