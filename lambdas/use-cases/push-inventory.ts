@@ -333,8 +333,15 @@ export async function pushItems(
 }
 
 /**
- * Reads a chunk's live dedup record and, when the body is to be sent, claims it for `jobId` (a won
- * claim is appended to `claims`). A claim lost to a concurrent push is decided against the winner.
+ * Claims a chunk's body for `jobId` (a won claim is appended to `claims`) and decides the chunk: a won
+ * claim means no live record existed, so the body is sent; a lost claim returns the live record (an
+ * earlier or concurrent push of the same body) and the chunk is decided against it.
+ *
+ * The claim comes first, without reading the record before: {@link decideDedup} answers `send` only
+ * when there is no live prior (a live prior's deliverAfter, its createdAt + window + margin, is always
+ * later than `now`), which is exactly when the claim succeeds; so one conditional write per fresh
+ * body replaces a read and a write (half the DynamoDB calls of a push), and a duplicate costs a failed
+ * claim plus the read-back of the winner.
  */
 async function decideChunkDedup(
   deps: PushDeps,
@@ -345,9 +352,6 @@ async function decideChunkDedup(
   now: Date,
   claims: Array<{ bodyHash: string; jobId: string }>,
 ) {
-  let prior = await deps.dedup.find(connectionId, chunk.bodyHash, now);
-  let decision = decideDedup({ prior, items: chunk.items, known, now, windowMs: DEDUP_WINDOW_MS });
-  if (decision.kind !== 'send') return decision;
   const claim = await deps.dedup.claim({
     connectionId,
     bodyHash: chunk.bodyHash,
@@ -357,12 +361,9 @@ async function decideChunkDedup(
   });
   if (claim.claimed) {
     claims.push({ bodyHash: chunk.bodyHash, jobId });
-  } else {
-    // A concurrent push claimed the same body first: decide against its record instead.
-    prior = claim.existing;
-    decision = decideDedup({ prior, items: chunk.items, known, now, windowMs: DEDUP_WINDOW_MS });
+    return { kind: 'send' } as const;
   }
-  return decision;
+  return decideDedup({ prior: claim.existing, items: chunk.items, known, now, windowMs: DEDUP_WINDOW_MS });
 }
 
 /**
@@ -394,8 +395,9 @@ function runGuards(
 ): GuardResult {
   const { known, confirmedSalePrice, priceSends } = state;
   const quantityAfter = new Map<string, number | null>();
+  // mergeWithKnown's quantity, without building its whole value per item
   for (const item of changed)
-    quantityAfter.set(item.barcode, mergeWithKnown(item, known.get(item.barcode)).quantity);
+    quantityAfter.set(item.barcode, item.quantity ?? known.get(item.barcode)?.quantity ?? null);
   const stockUnchanged = new Set<string>();
   // force=1 sends everything as given, stock included.
   for (const item of options.force ? [] : changed) {
