@@ -193,7 +193,7 @@ async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewP
              ${at}::timestamptz, ${at}::timestamptz,
              -- an item carrying a price is one price update of the barcode (the per-barcode budget)
              CASE WHEN x.sale_price IS NOT NULL OR x.list_price IS NOT NULL
-                  THEN jsonb_build_array(${atMs}::bigint) END
+                  THEN ${JSON.stringify([atMs])}::jsonb END
       FROM x
       -- Rows are locked in chunk and item order (barcode order, as chunkItems sorts), as the former
       -- per-chunk statements did, so two pushes of overlapping barcodes cannot deadlock.
@@ -223,7 +223,10 @@ async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewP
         ) END
       -- xmax is 0 on a row this statement inserted and the updating transaction on a row that
       -- conflicted (ON CONFLICT DO UPDATE locks the row first; the new version keeps the lock's xmax).
-      RETURNING i.connection_id, i.barcode, i.xmax::text <> '0' AS existed
+      -- Only those rows name their barcode: a new one returns an all-NULL row, which keeps the
+      -- RETURNING set (one row per item) small.
+      RETURNING CASE WHEN i.xmax::text <> '0' THEN i.connection_id END AS connection_id,
+                CASE WHEN i.xmax::text <> '0' THEN i.barcode END AS barcode
     ),
     superseded AS (
       INSERT INTO inventory_item_history
@@ -239,7 +242,7 @@ async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewP
         WHERE connection_id = r.connection_id AND barcode = r.barcode
         LIMIT 1 -- a fence: without it PostgreSQL flattens the subquery back into a join
       ) i
-      WHERE r.existed AND i.status IN ('pending', 'sent')
+      WHERE r.barcode IS NOT NULL AND i.status IN ('pending', 'sent')
       ON CONFLICT DO NOTHING
       RETURNING 1
     )
@@ -318,7 +321,11 @@ export class PostgresJobRepository implements JobRepository {
           .returning({ id: jobs.id, seq: jobs.seq });
         for (const row of inserted) seqById.set(row.id, numberOf(row.seq));
       }
-      for (const group of intentGroups(newJobs)) await recordIntents(tx, group, at);
+      const groups = intentGroups(newJobs);
+      // recordIntents sorts and keeps its items (~230 bytes a row) in memory several times; at the
+      // default 4 MB a 50,000-item push spilled each to temporary files. For this transaction only.
+      if (groups.length > 0) await tx.execute(sql`SET LOCAL work_mem = '32MB'`);
+      for (const group of groups) await recordIntents(tx, group, at);
       return newJobs.map((job) => {
         const seq = seqById.get(job.id);
         if (seq === undefined) throw new Error(`job ${job.id} was not inserted`);
