@@ -68,21 +68,34 @@ function groupIdFor(connectionId: string): string {
   return connectionId;
 }
 
-/** listPrice ≥ salePrice must hold for the value the barcode will have, not only within one item. */
+/**
+ * listPrice ≥ salePrice must hold for the value the barcode will have, not only within one item.
+ * `items` are the coalesced items; `given` the request's, whose positions the issues' paths name.
+ */
 function checkPricePairs(
   items: ReturnType<typeof coalesceItems>,
   known: ReadonlyMap<string, KnownValue>,
-  positions: ReadonlyMap<string, number>,
+  given: readonly InventoryItem[],
   listName: string,
 ) {
   const issues: ValidationIssue[] = [];
+  // Where each barcode was given (its last occurrence, the one coalescing kept), built only when an
+  // issue names it: a 50,000-entry map per push was otherwise built for nothing.
+  let positions: Map<string, number> | undefined;
+  const positionOf = (barcode: string) => {
+    if (positions === undefined) {
+      positions = new Map();
+      for (const [index, item] of given.entries()) positions.set(item.barcode, index);
+    }
+    return positions.get(barcode);
+  };
   for (const item of items) {
     if (item.salePrice !== undefined && item.listPrice !== undefined) continue;
     const merged = mergeWithKnown(item, known.get(item.barcode));
     if (merged.salePrice !== null && merged.listPrice !== null && merged.listPrice < merged.salePrice) {
       const field = item.salePrice !== undefined ? 'salePrice' : 'listPrice';
       issues.push({
-        path: `${listName}.${positions.get(item.barcode)}.${field}`,
+        path: `${listName}.${positionOf(item.barcode)}.${field}`,
         message: `would leave listPrice below salePrice for barcode ${item.barcode}`,
       });
     }
@@ -146,15 +159,13 @@ export async function pushItems(
   }
   const settings = await deps.catalog.getSettings(connection.id);
   const coalesced = coalesceItems(items).map((item) => applyStockBuffer(item, settings.stockBuffer));
-  const positions = new Map<string, number>();
-  for (const [index, item] of items.entries()) positions.set(item.barcode, index);
   // One read for the diff, the price guard and the per-barcode budget.
   const state = await deps.inventory.findPushState(
     connection.id,
     coalesced.map((i) => i.barcode),
   );
   const known = state.known;
-  checkPricePairs(coalesced, known, positions, extra.listName ?? 'items');
+  checkPricePairs(coalesced, known, items, extra.listName ?? 'items');
 
   const { changed, skipped } = flags.force
     ? { changed: coalesced, skipped: [] }
