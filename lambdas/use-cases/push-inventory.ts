@@ -68,21 +68,34 @@ function groupIdFor(connectionId: string): string {
   return connectionId;
 }
 
-/** listPrice ≥ salePrice must hold for the value the barcode will have, not only within one item. */
+/**
+ * listPrice ≥ salePrice must hold for the value the barcode will have, not only within one item.
+ * `items` are the coalesced items; `given` the request's, whose positions the issues' paths name.
+ */
 function checkPricePairs(
   items: ReturnType<typeof coalesceItems>,
   known: ReadonlyMap<string, KnownValue>,
-  positions: ReadonlyMap<string, number>,
+  given: readonly InventoryItem[],
   listName: string,
 ) {
   const issues: ValidationIssue[] = [];
+  // Where each barcode was given (its last occurrence, the one coalescing kept), built only when an
+  // issue names it: a 50,000-entry map per push was otherwise built for nothing.
+  let positions: Map<string, number> | undefined;
+  const positionOf = (barcode: string) => {
+    if (positions === undefined) {
+      positions = new Map();
+      for (const [index, item] of given.entries()) positions.set(item.barcode, index);
+    }
+    return positions.get(barcode);
+  };
   for (const item of items) {
     if (item.salePrice !== undefined && item.listPrice !== undefined) continue;
     const merged = mergeWithKnown(item, known.get(item.barcode));
     if (merged.salePrice !== null && merged.listPrice !== null && merged.listPrice < merged.salePrice) {
       const field = item.salePrice !== undefined ? 'salePrice' : 'listPrice';
       issues.push({
-        path: `${listName}.${positions.get(item.barcode)}.${field}`,
+        path: `${listName}.${positionOf(item.barcode)}.${field}`,
         message: `would leave listPrice below salePrice for barcode ${item.barcode}`,
       });
     }
@@ -146,15 +159,13 @@ export async function pushItems(
   }
   const settings = await deps.catalog.getSettings(connection.id);
   const coalesced = coalesceItems(items).map((item) => applyStockBuffer(item, settings.stockBuffer));
-  const positions = new Map<string, number>();
-  for (const [index, item] of items.entries()) positions.set(item.barcode, index);
   // One read for the diff, the price guard and the per-barcode budget.
   const state = await deps.inventory.findPushState(
     connection.id,
     coalesced.map((i) => i.barcode),
   );
   const known = state.known;
-  checkPricePairs(coalesced, known, positions, extra.listName ?? 'items');
+  checkPricePairs(coalesced, known, items, extra.listName ?? 'items');
 
   const { changed, skipped } = flags.force
     ? { changed: coalesced, skipped: [] }
@@ -333,8 +344,15 @@ export async function pushItems(
 }
 
 /**
- * Reads a chunk's live dedup record and, when the body is to be sent, claims it for `jobId` (a won
- * claim is appended to `claims`). A claim lost to a concurrent push is decided against the winner.
+ * Claims a chunk's body for `jobId` (a won claim is appended to `claims`) and decides the chunk: a won
+ * claim means no live record existed, so the body is sent; a lost claim returns the live record (an
+ * earlier or concurrent push of the same body) and the chunk is decided against it.
+ *
+ * The claim comes first, without reading the record before: {@link decideDedup} answers `send` only
+ * when there is no live prior (a live prior's deliverAfter, its createdAt + window + margin, is always
+ * later than `now`), which is exactly when the claim succeeds; so one conditional write per fresh
+ * body replaces a read and a write (half the DynamoDB calls of a push), and a duplicate costs a failed
+ * claim plus the read-back of the winner.
  */
 async function decideChunkDedup(
   deps: PushDeps,
@@ -345,9 +363,6 @@ async function decideChunkDedup(
   now: Date,
   claims: Array<{ bodyHash: string; jobId: string }>,
 ) {
-  let prior = await deps.dedup.find(connectionId, chunk.bodyHash, now);
-  let decision = decideDedup({ prior, items: chunk.items, known, now, windowMs: DEDUP_WINDOW_MS });
-  if (decision.kind !== 'send') return decision;
   const claim = await deps.dedup.claim({
     connectionId,
     bodyHash: chunk.bodyHash,
@@ -357,12 +372,9 @@ async function decideChunkDedup(
   });
   if (claim.claimed) {
     claims.push({ bodyHash: chunk.bodyHash, jobId });
-  } else {
-    // A concurrent push claimed the same body first: decide against its record instead.
-    prior = claim.existing;
-    decision = decideDedup({ prior, items: chunk.items, known, now, windowMs: DEDUP_WINDOW_MS });
+    return { kind: 'send' } as const;
   }
-  return decision;
+  return decideDedup({ prior: claim.existing, items: chunk.items, known, now, windowMs: DEDUP_WINDOW_MS });
 }
 
 /**
@@ -394,8 +406,9 @@ function runGuards(
 ): GuardResult {
   const { known, confirmedSalePrice, priceSends } = state;
   const quantityAfter = new Map<string, number | null>();
+  // mergeWithKnown's quantity, without building its whole value per item
   for (const item of changed)
-    quantityAfter.set(item.barcode, mergeWithKnown(item, known.get(item.barcode)).quantity);
+    quantityAfter.set(item.barcode, item.quantity ?? known.get(item.barcode)?.quantity ?? null);
   const stockUnchanged = new Set<string>();
   // force=1 sends everything as given, stock included.
   for (const item of options.force ? [] : changed) {

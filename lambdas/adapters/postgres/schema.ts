@@ -158,17 +158,20 @@ export const inventoryIntent = pgTable(
     priceSentAt: jsonb('price_sent_at').$type<number[]>(),
   },
   (t) => [
+    // A job's intents (moved together: sent, confirmed, failed) are found by primary key from the
+    // job's items, not by an index on job_id (dropped in migration 0007): every push writes one
+    // intent per item, and that index cost a 50,000-item push ~100 ms (PGlite).
     primaryKey({ columns: [t.connectionId, t.barcode] }),
-    // A job's intents move together (sent, confirmed, failed): without this every move scans all
-    // intents of the connection, which grows with the seller's catalog.
-    index('inventory_intent_job_idx').on(t.jobId),
   ],
 );
 
 export const inventoryItemHistory = pgTable(
   'inventory_item_history',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    // Unique by its identity sequence but not a primary key (migration 0007): nothing looks a row up
+    // by id alone (timelines page by (connection_id, barcode, id), a job's rows are found by job id),
+    // and each index on the history costs a 50,000-item push ~170 ms (PGlite) of index writes.
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
     // No foreign key (migration 0005): see BULK_TABLES_WITHOUT_FOREIGN_KEYS.
     connectionId: text('connection_id').notNull(),
     barcode: text('barcode').notNull(),
@@ -184,8 +187,15 @@ export const inventoryItemHistory = pgTable(
   (t) => [
     index('inventory_item_history_barcode_idx').on(t.connectionId, t.barcode, t.id.desc()),
     // One entry per job, event and barcode: re-applying a batch result or a redelivered message
-    // inserts with ON CONFLICT DO NOTHING instead of duplicating history.
-    uniqueIndex('inventory_item_history_job_event_barcode_uq').on(t.jobId, t.event, t.barcode),
+    // inserts with ON CONFLICT DO NOTHING instead of duplicating history. `pushed` rows are left out
+    // (migration 0007): only the push's own statement writes them, once per barcode of a job created
+    // in the same transaction, so nothing can repeat them; they are a push's bulk (one per item).
+    uniqueIndex('inventory_item_history_job_event_barcode_uq')
+      .on(t.jobId, t.event, t.barcode)
+      .where(sql`${t.event} <> 'pushed'`),
+    // A job's `pushed` rows, which later events of the job copy (historyFromPushed, the settlement):
+    // one narrow key per row, and the rows of one job share it (deduplicated by the B-tree).
+    index('inventory_item_history_pushed_job_idx').on(t.jobId).where(sql`${t.event} = 'pushed'`),
   ],
 );
 

@@ -111,8 +111,11 @@ describe('Data API driver', () => {
 
     expect(rds.commandCalls(BeginTransactionCommand)).toHaveLength(1);
     expect(rds.commandCalls(CommitTransactionCommand)[0]?.args[0].input.transactionId).toBe('tx-1');
-    const [insertJobs, intents] = executeInputs();
+    const [insertJobs, workMem, intents] = executeInputs();
     expect(insertJobs?.transactionId).toBe('tx-1');
+    // The intents' sorts stay in memory for this transaction only (SET LOCAL ends with it).
+    expect(workMem?.sql).toBe("SET LOCAL work_mem = '32MB'");
+    expect(workMem?.transactionId).toBe('tx-1');
     expect(insertJobs?.sql).toContain("nextval('job_seq')");
     expect(insertJobs?.parameters).toContainEqual(
       expect.objectContaining({ value: { stringValue: JSON.stringify(items) }, typeHint: 'JSON' }),

@@ -91,6 +91,18 @@ describe('findJsonStructureProblem', () => {
     expect(findJsonStructureProblem('{"a":1,"b":[{"a":1},{"a":"\\"a\\":"}]}')).toBeUndefined();
   });
 
+  it('starts every object and array afresh (keys and positions of an earlier sibling do not carry over)', () => {
+    expect(findJsonStructureProblem('{"a":{"x":1,"y":[1,2]},"b":{"x":1,"y":[3]}}')).toBeUndefined();
+    expect(findJsonStructureProblem('[{"a":1},[1,2],{"b":1,"b":2}]')).toEqual({
+      path: '2.b',
+      message: 'the key "b" is given twice',
+    });
+    expect(findJsonStructureProblem('{"items":[[0,1,2],{"q":1},{"r":{"s":1,"s":2}}]}')).toEqual({
+      path: 'items.2.r.s',
+      message: 'the key "s" is given twice',
+    });
+  });
+
   it('finds a repeated key with its path, also when spelled with an escape', () => {
     expect(findJsonStructureProblem('{"items":[{"x":1},{"q":1,"\\u0071":2}]}')).toEqual({
       path: 'items.1.q',
