@@ -44,10 +44,10 @@ export const TRENDYOL_ARRIVAL_MARGIN_MS = 250;
  * The oldest a grant may be when its request leaves (ms since the `now` the grant was stamped with).
  * The arrival margin only holds while grant-to-arrival stays under it; a caller that finds its grant
  * older at send time (a pause in acquiring it, a GC or event-loop stall, a slow call in between) takes
- * a fresh one instead and leaves the stale one unused, which costs budget, never a 429. The rest of
- * the margin (150 ms) covers the send itself.
+ * a fresh one instead and hands the stale one back. The rest of the margin (200 ms) covers the
+ * send itself.
  */
-export const GRANT_MAX_AGE_MS = 100;
+export const GRANT_MAX_AGE_MS = 50;
 
 /**
  * True when a grant stamped at `grantedAtMs` may still be used for a request leaving at `nowMs`

@@ -226,7 +226,8 @@ async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewP
       -- Only those rows name their barcode: a new one returns an all-NULL row, which keeps the
       -- RETURNING set (one row per item) small.
       RETURNING CASE WHEN i.xmax::text <> '0' THEN i.connection_id END AS connection_id,
-                CASE WHEN i.xmax::text <> '0' THEN i.barcode END AS barcode
+                CASE WHEN i.xmax::text <> '0' THEN i.barcode END AS barcode,
+                CASE WHEN i.xmax::text <> '0' THEN i.job_id END AS job_id
     ),
     superseded AS (
       INSERT INTO inventory_item_history
@@ -234,15 +235,16 @@ async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewP
       SELECT i.connection_id, i.barcode, 'superseded', i.job_id, i.quantity, i.sale_price,
              i.list_price, ${at}::timestamptz
       -- Only barcodes that already had an intent are probed (a push of new barcodes probes none); the
-      -- probe reads the statement's snapshot, so it sees the intent as it was before the upsert. The
-      -- intent's job is never one of this group's (created in this transaction, and only this
-      -- statement gives them intents). Each barcode once, so no order among these rows is observable.
+      -- probe reads the statement's snapshot, so it sees the intent as it was before the upsert.
+      -- Each barcode once, so no order among these rows is observable.
       FROM intent r CROSS JOIN LATERAL (
         SELECT * FROM inventory_intent
         WHERE connection_id = r.connection_id AND barcode = r.barcode
         LIMIT 1 -- a fence: without it PostgreSQL flattens the subquery back into a join
       ) i
-      WHERE r.barcode IS NOT NULL AND i.status IN ('pending', 'sent')
+      -- The intent's job differs from the one the upsert left, unless this very statement ran before
+      -- in this transaction (a retried call): then nothing was superseded, and nothing is recorded.
+      WHERE r.barcode IS NOT NULL AND i.status IN ('pending', 'sent') AND i.job_id <> r.job_id
       ON CONFLICT DO NOTHING
       RETURNING 1
     )

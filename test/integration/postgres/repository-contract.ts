@@ -163,6 +163,41 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
         });
       });
 
+      it('a push whose intent statement runs twice in its transaction (a retried call) records nothing twice as superseded', async () => {
+        await jobs.createPushJobs([pushJob('job-a', [{ barcode: 'A', quantity: 1 }])], T0);
+        // The same database, with every statement that writes history sent twice inside the
+        // transaction, as the SDK would after a lost answer.
+        const db = testDb.db;
+        const twice = new Proxy(db, {
+          get(target, prop, receiver) {
+            if (prop !== 'transaction') return Reflect.get(target, prop, receiver);
+            return (run: (tx: unknown) => Promise<unknown>) =>
+              target.transaction((tx) =>
+                run(
+                  new Proxy(tx, {
+                    get(t, p, r) {
+                      if (p !== 'execute') return Reflect.get(t, p, r);
+                      return async (query: Parameters<typeof t.execute>[0]) => {
+                        const first = await t.execute(query);
+                        const text = JSON.stringify(query);
+                        return text.includes('superseded AS') ? t.execute(query) : first;
+                      };
+                    },
+                  }),
+                ),
+              );
+          },
+        });
+        await new PostgresJobRepository(twice).createPushJobs(
+          [pushJob('job-b', [{ barcode: 'A', quantity: 2 }])],
+          at(1),
+        );
+        const [state] = await inventory.getBarcodeStates('conn-1', ['A'], 10);
+        const superseded = state?.history.filter((h) => h.event === 'superseded') ?? [];
+        // job-a's value was superseded once; job-b's own value never.
+        expect(superseded.map((h) => h.jobId)).toEqual(['job-a']);
+      });
+
       it('rolls back the whole push when one job fails to insert', async () => {
         await jobs.createPushJobs([pushJob('job-a', [{ barcode: 'A', quantity: 1 }])], T0);
         await expect(
