@@ -43,6 +43,22 @@ function busiestWindow(times: readonly number[], windowMs: number): number {
   return most;
 }
 
+/** A one-item push of `barcode` on fresh in-memory ports, not sent yet. */
+async function pushedJob(barcode: string) {
+  const p = await memoryPorts();
+  const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode, quantity: 1 }] });
+  const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
+  return { p, jobId: body.jobs[0]?.jobId ?? '' };
+}
+
+/** {@link pushedJob}, sent to Trendyol: its batch is waiting to be polled. */
+async function sentBatch(barcode = 'D') {
+  const { p, jobId } = await pushedJob(barcode);
+  await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
+  const batchRequestId = (await p.jobs.get(jobId))?.batchRequestId ?? '';
+  return { p, jobId, batchRequestId };
+}
+
 describe("the poller's reads take slots of the seller's read budget", () => {
   it('many batches polled at once never exceed Trendyol burst of 50 GETs per 10 s', async () => {
     const p = await memoryPorts();
@@ -137,15 +153,6 @@ describe("the poller's reads take slots of the seller's read budget", () => {
 });
 
 describe("one deadline for an invocation's reads", () => {
-  async function sentBatch() {
-    const p = await memoryPorts();
-    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'D', quantity: 1 }] });
-    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
-    const jobId = body.jobs[0]?.jobId ?? '';
-    await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
-    const batchRequestId = (await p.jobs.get(jobId))?.batchRequestId ?? '';
-    return { p, jobId, batchRequestId };
-  }
   /** Other pollers hold the slots: every acquire is refused for another second. */
   function refusing() {
     let acquires = 0;
@@ -256,10 +263,7 @@ describe('a grant that comes back late is never sent on', () => {
   }
 
   it('the consumer leaves a late write grant unused and sends within the margin of a fresh one', async () => {
-    const p = await memoryPorts();
-    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'L', quantity: 1 }] });
-    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
-    const jobId = body.jobs[0]?.jobId ?? '';
+    const { p, jobId } = await pushedJob('L');
     const { limiter, stamps, released } = slowFirstGrants(p, 1);
     const sends: number[] = [];
     const update = p.marketplace.updatePriceAndInventory.bind(p.marketplace);
@@ -280,10 +284,7 @@ describe('a grant that comes back late is never sent on', () => {
   });
 
   it('a consumer whose grants keep coming back late hands the chunk back unsent', async () => {
-    const p = await memoryPorts();
-    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'M', quantity: 1 }] });
-    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
-    const jobId = body.jobs[0]?.jobId ?? '';
+    const { p, jobId } = await pushedJob('M');
     const { limiter, stamps } = slowFirstGrants(p, Number.POSITIVE_INFINITY);
     let sends = 0;
     p.marketplace.updatePriceAndInventory = async () => {
@@ -303,12 +304,7 @@ describe('a grant that comes back late is never sent on', () => {
   });
 
   it('the poller takes another read slot when its grant came back late', async () => {
-    const p = await memoryPorts();
-    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'P', quantity: 1 }] });
-    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
-    const jobId = body.jobs[0]?.jobId ?? '';
-    await consumeChunk({ ...p, random: () => 0.5 }, { jobId, receiveCount: 1, maxReceiveCount: 5 });
-    const batchRequestId = (await p.jobs.get(jobId))?.batchRequestId ?? '';
+    const { p, jobId, batchRequestId } = await sentBatch('P');
     const { limiter, stamps, keys, released } = slowFirstGrants(p, 1);
     const gets: number[] = [];
     const getBatchResult = p.marketplace.getBatchResult.bind(p.marketplace);
@@ -331,10 +327,7 @@ describe('a grant that comes back late is never sent on', () => {
 
 describe('the first look is timed from the send', () => {
   it('the hand-off gives the moment the body left as sentAt, and the first look comes 2 s after it', async () => {
-    const p = await memoryPorts();
-    const request = parsePushRequest({ connectionId: CONNECTION.id, items: [{ barcode: 'F', quantity: 1 }] });
-    const { body } = await pushInventory(p, request, { dryRun: false, force: true, forceWrite: true });
-    const jobId = body.jobs[0]?.jobId ?? '';
+    const { p, jobId } = await pushedJob('F');
     let sentAtMs = 0;
     const update = p.marketplace.updatePriceAndInventory.bind(p.marketplace);
     p.marketplace.updatePriceAndInventory = async (...args) => {
