@@ -299,6 +299,16 @@ export interface BarcodeState {
   history: HistoryEntry[];
 }
 
+/** One batch's item results to apply (`applyBatchResult`). */
+export interface BatchResultInput {
+  connectionId: string;
+  jobId: string;
+  batchRequestId: string;
+  results: ItemResult[];
+  /** When Trendyol accepted the batch; without it `raced` is empty. */
+  submittedAt?: Date;
+}
+
 /** What `applyBatchResult` did and saw. */
 export interface AppliedBatchResult {
   /** Confirmed rows written (a newer confirmed value is left as it is). */
@@ -344,17 +354,7 @@ export interface InventoryRepository {
    * poller's race checks need, so a batch that settles cleanly needs no further reads.
    * @throws when the job does not exist or belongs to another connection (nothing is written).
    */
-  applyBatchResult(
-    input: {
-      connectionId: string;
-      jobId: string;
-      batchRequestId: string;
-      results: ItemResult[];
-      /** When Trendyol accepted the batch; without it `raced` is empty. */
-      submittedAt?: Date;
-    },
-    now: Date,
-  ): Promise<AppliedBatchResult>;
+  applyBatchResult(input: BatchResultInput, now: Date): Promise<AppliedBatchResult>;
   /**
    * Trendyol's live value no longer matches the confirmed one (an older batch landed after a newer
    * one): the barcodes' confirmed intents become `failed`, with `reason` in their history, so the next

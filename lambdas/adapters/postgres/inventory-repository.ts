@@ -3,6 +3,7 @@ import type { KnownValue } from '../../domain/diff';
 import type {
   AppliedBatchResult,
   BarcodeState,
+  BatchResultInput,
   ConfirmedValue,
   HistoryEntry,
   InFlightValue,
@@ -180,16 +181,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
     return moved;
   }
 
-  async applyBatchResult(
-    input: {
-      connectionId: string;
-      jobId: string;
-      batchRequestId: string;
-      results: ItemResult[];
-      submittedAt?: Date;
-    },
-    now: Date,
-  ): Promise<AppliedBatchResult> {
+  async applyBatchResult(input: BatchResultInput, now: Date): Promise<AppliedBatchResult> {
     const { connectionId, jobId, batchRequestId } = input;
     // Last report per barcode wins, as when Trendyol lists a barcode twice.
     const byBarcode = new Map<string, ItemResult>();

@@ -22,11 +22,11 @@ import type {
 import type {
   AttemptStart,
   BarcodeState,
+  BatchResultInput,
   Connection,
   ConnectionRepository,
   ConnectionState,
   InventoryRepository,
-  ItemResult,
   Job,
   JobRepository,
   NewPushJob,
@@ -333,16 +333,7 @@ export class MemoryStore implements JobRepository, InventoryRepository {
     }
     return { known: await this.findKnownValues(connectionId, barcodes), confirmedSalePrice, priceSends };
   }
-  async applyBatchResult(
-    input: {
-      connectionId: string;
-      jobId: string;
-      batchRequestId: string;
-      results: ItemResult[];
-      submittedAt?: Date;
-    },
-    now: Date,
-  ) {
+  async applyBatchResult(input: BatchResultInput, now: Date) {
     const job = this.jobs.get(input.jobId);
     if (!job || job.connectionId !== input.connectionId) {
       throw new Error(`job ${input.jobId} of connection ${input.connectionId} not found`);
