@@ -184,8 +184,9 @@ export async function consumeChunk(
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     // The slot is taken right before the send (nothing in between but the call itself), so the
     // request reaches Trendyol within the arrival margin of its grant.
-    const slotError = await slotOrError(deps, connection);
-    if (slotError !== undefined) {
+    try {
+      await acquireSendSlot(deps, connection);
+    } catch (slotError) {
       // Nothing was sent in this attempt: the job is plainly queued again, not "stopped mid-send".
       await deps.jobs.requeue(
         job.id,
@@ -251,14 +252,6 @@ export async function consumeChunk(
     deps.clock.now(),
   );
   throw new RetryableDeliveryError(reason, retryAfterMs || fullJitterBackoffMs(attempts, random));
-}
-
-/** {@link acquireSendSlot}'s failure as a value (never rejects). */
-function slotOrError(deps: ConsumeDeps, connection: Connection): Promise<unknown> {
-  return acquireSendSlot(deps, connection).then(
-    () => undefined,
-    (error: unknown) => error ?? new Error('rate limiter failed'),
-  );
 }
 
 async function acquireSendSlot(deps: ConsumeDeps, connection: Connection) {
