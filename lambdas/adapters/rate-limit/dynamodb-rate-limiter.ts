@@ -88,20 +88,15 @@ export class DynamoDbRateLimiter implements RateLimiter {
     // few to tens of ms per lost race, under 1.4 s even when all 30 races are lost.
     const momentMs = () => (typeof now === 'function' ? now() : now).getTime();
     const pk = rateLogKey(key);
-    for (let conflicts = 0; conflicts <= this.maxConflicts; conflicts += 1) {
-      // Backs off with jitter after a lost race (not before the first attempt, not after the last).
-      if (conflicts > 0) {
-        await this.sleep(conflictBackoffMs(conflicts, this.random));
-      }
+    const decided = await this.retryingRaces(async (): Promise<RateLimitDecision | undefined> => {
       const stored = await this.read(pk);
       const nowMs = momentMs();
       const decision = decideRolling(stored?.grants ?? [], limits, nowMs);
       if (!decision.granted) return decision;
-      if (await this.write(pk, decision.grants, limits, stored?.version)) {
-        return { granted: true, grantedAtMs: nowMs };
-      }
-    }
-    return { granted: false, retryAfterMs: CONTENDED_RETRY_AFTER_MS };
+      const written = await this.write(pk, decision.grants, limits, stored?.version);
+      return written ? { granted: true, grantedAtMs: nowMs } : undefined;
+    });
+    return decided ?? { granted: false, retryAfterMs: CONTENDED_RETRY_AFTER_MS };
   }
 
   /**
@@ -115,15 +110,32 @@ export class DynamoDbRateLimiter implements RateLimiter {
   async release(key: string, grantedAtMs: number): Promise<void> {
     const pk = rateLogKey(key);
     const token = randomUUID();
-    for (let conflicts = 0; conflicts <= this.maxConflicts; conflicts += 1) {
-      if (conflicts > 0) await this.sleep(conflictBackoffMs(conflicts, this.random));
+    await this.retryingRaces(async () => {
       const stored = await this.read(pk);
       const at = stored?.grants.indexOf(grantedAtMs) ?? -1;
-      if (!stored || at < 0 || stored.writer === token) return;
+      if (!stored || at < 0 || stored.writer === token) return true;
       const grants = [...stored.grants.slice(0, at), ...stored.grants.slice(at + 1)];
-      if (await this.write(pk, grants, [], stored.version, { expiresAt: stored.expiresAt, writer: token }))
-        return;
+      const written = await this.write(pk, grants, [], stored.version, {
+        expiresAt: stored.expiresAt,
+        writer: token,
+      });
+      return written || undefined;
+    });
+  }
+
+  /**
+   * Runs one read-decide-write `attempt` until it answers (anything but undefined, which means it lost
+   * the race for the log's version), at most 1 + maxConflicts times, backing off with full jitter
+   * after each lost race (not before the first attempt). Returns the answer, or undefined when every
+   * attempt lost.
+   */
+  private async retryingRaces<T>(attempt: () => Promise<T | undefined>): Promise<T | undefined> {
+    for (let conflicts = 0; conflicts <= this.maxConflicts; conflicts += 1) {
+      if (conflicts > 0) await this.sleep(conflictBackoffMs(conflicts, this.random));
+      const answer = await attempt();
+      if (answer !== undefined) return answer;
     }
+    return undefined;
   }
 
   private async read(
