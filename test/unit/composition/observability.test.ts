@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMetricsSink, noMetrics } from '../../../lambdas/composition/observability';
+import { captureStdoutJsonLines } from '../../support/emf';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -9,16 +10,7 @@ describe('metrics sink', () => {
   });
 
   it('publishes CloudWatch EMF lines on Lambda, with the namespace and the dimensions given', () => {
-    const lines: string[] = [];
-    // Powertools writes EMF through its own Console on stdout, not through console.log.
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-      lines.push(
-        ...String(chunk)
-          .split('\n')
-          .filter((l) => l.trim().startsWith('{')),
-      );
-      return true;
-    });
+    const lines = captureStdoutJsonLines();
     const sink = createMetricsSink({
       AWS_LAMBDA_FUNCTION_NAME: 'eci-dev-api',
       POWERTOOLS_METRICS_NAMESPACE: 'ECI',

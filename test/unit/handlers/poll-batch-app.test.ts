@@ -11,21 +11,14 @@ import {
 import { consumeChunk } from '../../../lambdas/use-cases/consume-chunk';
 import type { PollInput } from '../../../lambdas/use-cases/poll-batch';
 import { pushInventory } from '../../../lambdas/use-cases/push-inventory';
+import { captureStdoutJsonLines } from '../../support/emf';
 import { CONNECTION, memoryPorts } from '../use-cases/in-memory-ports';
 
 afterEach(() => vi.restoreAllMocks());
 
 /** The EMF lines Powertools writes to stdout during `run`. */
 async function emfDuring(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const lines: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-    lines.push(
-      ...String(chunk)
-        .split('\n')
-        .filter((l) => l.trim().startsWith('{')),
-    );
-    return true;
-  });
+  const lines = captureStdoutJsonLines();
   try {
     await run();
   } finally {
