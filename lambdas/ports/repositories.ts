@@ -136,7 +136,7 @@ export interface NewPushJob {
   notBefore: Date | null;
   /**
    * True when the chunk will really be sent: its items become the barcodes' latest accepted values
-   * (the value in flight) and a `pushed` history entry is written. Dry runs record nothing per barcode.
+   * (the value in flight) and its barcodes' `pushed` timeline entries. Dry runs record nothing per barcode.
    */
   recordsIntent: boolean;
 }
@@ -164,7 +164,8 @@ export interface JobRepository {
   latestForConnection(connectionId: string): Promise<Job | undefined>;
   /**
    * Inserts the jobs of one push and, for those with `recordsIntent`, upserts the barcodes' latest
-   * accepted value (status `pending`) and a `pushed` history entry, all in one transaction. Each job
+   * accepted value (status `pending`), which is also its `pushed` history entry, and a `superseded`
+   * entry for the pending or sent value it replaces, all in one transaction. Each job
    * gets a new, higher `seq`. An item carrying a price (salePrice or listPrice) in such a job also
    * counts as one price send of its barcode at `now`, for Trendyol's 30 price updates per minute per
    * barcode (InventoryRepository.findPushState reads them; the newest 30 are kept).

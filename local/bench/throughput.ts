@@ -182,8 +182,8 @@ export async function throughputBench(options: ThroughputOptions, workflow: Work
       `in ${push.databaseTransactions} transaction(s) on PGlite. Samples (push / floor ms, each on a stack of its own): ` +
       `${push.samples.map((x) => `${Math.round(x.apiPushMs)} / ${Math.round(x.floorMs)} = ${(x.apiPushMs / x.floorMs).toFixed(2)}`).join(', ')}; ` +
       'the median is the figure. Above the floor the push pays for the HTTP request itself (5 MB in, parsed and checked for ' +
-      'duplicate keys), the 50 jobs with their bodies (~7 MB), an intent and a history row per item with their indexes ' +
-      '(the floor writes one row and its key), the diff lookup in batches of 2,000 barcodes (the Data API answers at most 1 MiB), ' +
+      'duplicate keys), the 50 jobs with their bodies (~7 MB), its intents read back from those jobs (the floor takes its ' +
+      'rows from the request), the diff lookup in batches of 2,000 barcodes (the Data API answers at most 1 MiB), ' +
       'the dedup claims in DynamoDB and the 50 queue messages.',
   };
   const workflowKey = {

@@ -12,6 +12,7 @@ import type {
   PushState,
 } from '../../ports/repositories';
 import type { Database } from './database';
+import { HISTORY_COLUMNS, jobItemRows, pushedEntries } from './job-items';
 import {
   centsOrNull,
   chunked,
@@ -208,19 +209,14 @@ export class PostgresInventoryRepository implements InventoryRepository {
       this.db,
       sql`
       WITH job AS (
-        SELECT seq FROM jobs WHERE id = ${jobId}::text AND connection_id = ${connectionId}::text
+        SELECT seq, records_intent FROM jobs WHERE id = ${jobId}::text AND connection_id = ${connectionId}::text
       ),
       r AS (
         SELECT * FROM jsonb_to_recordset(${resultsJson}::jsonb)
           AS r(barcode text, status text, failure_reasons jsonb)
       ),
       src AS (
-        SELECT e->>'barcode' AS barcode,
-               (e->>'quantity')::integer AS quantity,
-               ((e->>'salePrice')::numeric / 100)::numeric(12,2) AS sale_price,
-               ((e->>'listPrice')::numeric / 100)::numeric(12,2) AS list_price
-        FROM jobs j CROSS JOIN LATERAL jsonb_array_elements(j.items) e
-        WHERE j.id = ${jobId}::text AND EXISTS (SELECT 1 FROM job)
+        SELECT * FROM ${jobItemRows(sql`j.id = ${jobId}::text AND EXISTS (SELECT 1 FROM job)`)} items
       ),
       prior AS (
         -- Confirmed values of the SUCCESS barcodes that are another batch's, as they were before
@@ -286,9 +282,10 @@ export class PostgresInventoryRepository implements InventoryRepository {
         SELECT h.connection_id, h.barcode, CASE WHEN r.status = 'SUCCESS' THEN 'confirmed' ELSE 'failed' END,
                h.job_id, ${batchRequestId}::text, h.quantity, h.sale_price, h.list_price, r.failure_reasons,
                ${at}::timestamptz
-        FROM r JOIN inventory_item_history h
-          ON h.job_id = ${jobId}::text AND h.event = 'pushed' AND h.barcode = r.barcode
-        WHERE EXISTS (SELECT 1 FROM job)
+        -- the job's items are what it pushed (migration 0008); a job that recorded no intents (dry
+        -- run, writes gated off) gets no history
+        FROM r JOIN src h ON h.barcode = r.barcode
+        WHERE (SELECT records_intent FROM job)
         ON CONFLICT DO NOTHING
       )
       SELECT (SELECT count(*) FROM job)::int AS job_found,
@@ -361,16 +358,34 @@ export class PostgresInventoryRepository implements InventoryRepository {
       const historyRows = await queryRows(
         this.db,
         sql`
-        SELECT h.barcode, h.event, h.job_id, h.batch_request_id, h.quantity, h.sale_price, h.list_price,
-               h.failure_reasons, h.at, h.id
-        FROM jsonb_array_elements_text(${JSON.stringify(batch)}::jsonb) AS b(barcode)
-        CROSS JOIN LATERAL (
-          SELECT * FROM inventory_item_history x
-          WHERE x.connection_id = ${connectionId}::text AND x.barcode = b.barcode
-          ORDER BY x.id DESC
-          LIMIT ${historyLimit}::int
-        ) h
-        ORDER BY h.barcode, h.id DESC`,
+        WITH b AS (SELECT jsonb_array_elements_text(${JSON.stringify(batch)}::jsonb) AS barcode),
+        written AS (
+          SELECT h.* FROM b
+          CROSS JOIN LATERAL (
+            SELECT ${HISTORY_COLUMNS} FROM inventory_item_history x
+            WHERE x.connection_id = ${connectionId}::text AND x.barcode = b.barcode
+            ORDER BY x.id DESC
+            LIMIT ${historyLimit}::int
+          ) h
+        ),
+        -- Jobs whose pushed entry can be among a barcode's newest n: the jobs of its newest n rows
+        -- and its intent's job (pushedEntries).
+        candidates AS (
+          SELECT barcode, job_id FROM written
+          UNION
+          SELECT i.barcode, i.job_id FROM inventory_intent i JOIN b ON i.barcode = b.barcode
+          WHERE i.connection_id = ${connectionId}::text
+        ),
+        entries AS (
+          SELECT * FROM written
+          UNION ALL
+          ${pushedEntries(connectionId, sql`SELECT barcode, job_id FROM candidates`)}
+        )
+        SELECT * FROM (
+          SELECT e.*, row_number() OVER (PARTITION BY e.barcode ORDER BY e.id DESC) AS n FROM entries e
+        ) ranked
+        WHERE n <= ${historyLimit}::int
+        ORDER BY barcode, id DESC`,
       );
       for (const row of historyRows) {
         const barcode = stringOf(row.barcode);

@@ -1,17 +1,4 @@
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  getTableColumns,
-  inArray,
-  isNull,
-  lte,
-  notInArray,
-  or,
-  type SQL,
-  sql,
-} from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, isNull, lte, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { PRICE_UPDATES_PER_BARCODE } from '../../domain/guards';
 import type { InventoryItem } from '../../domain/inventory-item';
 import type { ConfirmationCounts, JobConfirmation } from '../../domain/job-confirmation';
@@ -25,12 +12,14 @@ import {
   PUSH_JOB_TYPE,
 } from '../../ports/repositories';
 import type { Database } from './database';
+import { jobItemRows } from './job-items';
 import { numberOf, queryRows, toIso, toIsoOrNull } from './rows';
 import { connections, jobs } from './schema';
 
-const { body: _body, items: _items, ...headerColumns } = getTableColumns(jobs);
+// records_intent is storage's own (which history a job's items stand for), not part of a Job.
+const { body: _body, items: _items, recordsIntent: _recordsIntent, ...headerColumns } = getTableColumns(jobs);
 /** A `jobs` row as read without its body and items (see PAYLOAD_SLICE_CHARS). */
-export type JobHeader = Omit<typeof jobs.$inferSelect, 'body' | 'items'>;
+export type JobHeader = Omit<typeof jobs.$inferSelect, 'body' | 'items' | 'recordsIntent'>;
 
 /**
  * A 1,000-item chunk's body and items are ~70 KB each, above the Data API's 64 KB row limit, so job
@@ -164,26 +153,22 @@ function intentGroups(newJobs: readonly NewPushJob[]): NewPushJob[][] {
 }
 
 /**
- * One statement for a group of just-inserted jobs: each item becomes its barcode's pending intent, a
- * `pushed` history entry, and the intent it replaces (pending or sent by another job) a `superseded`
- * one. The items are read from the jobs' own rows, so the request carries only the job ids (it stays
- * far under the Data API's 4 MiB whatever the push's size). The CTEs share one snapshot, so
- * `superseded` sees the intents as they were before this group replaced them.
+ * One statement for a group of just-inserted jobs: each item becomes its barcode's pending intent,
+ * and the intent it replaces (pending or sent by another job) a `superseded` history entry. The items
+ * are read from the jobs' own rows, so the request carries only the job ids (it stays far under the
+ * Data API's 4 MiB whatever the push's size). The CTEs share one snapshot, so `superseded` sees the
+ * intents as they were before this group replaced them.
+ *
+ * No `pushed` history row is written per item (migration 0008): the job's items are its `pushed`
+ * entries (pushedEntries). Only an item that lost its barcode to a newer job (two pushes racing) gets
+ * a `pushed` row, at its job's seq: nothing else would name its job in that barcode's timeline.
  */
 async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewPushJob[], at: string) {
   const ids = JSON.stringify(group.map((job) => job.id));
   const atMs = Date.parse(at);
   await tx.execute(sql`
     WITH x AS (
-      SELECT j.connection_id, j.id AS job_id, j.seq, e.ord, e.barcode, e.quantity,
-             (e.sale / 100)::numeric(12, 2) AS sale_price, (e.list / 100)::numeric(12, 2) AS list_price
-      FROM jobs j
-      CROSS JOIN LATERAL (
-        SELECT r.ord, r.item->>'barcode' AS barcode, (r.item->>'quantity')::integer AS quantity,
-               (r.item->>'salePrice')::numeric AS sale, (r.item->>'listPrice')::numeric AS list
-        FROM jsonb_array_elements(j.items) WITH ORDINALITY AS r(item, ord)
-      ) e
-      WHERE j.id IN (SELECT jsonb_array_elements_text(${ids}::jsonb))
+      SELECT * FROM ${jobItemRows(sql`j.id IN (SELECT jsonb_array_elements_text(${ids}::jsonb))`)} items
     ),
     intent AS (
       INSERT INTO inventory_intent AS i
@@ -248,19 +233,20 @@ async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewP
       ON CONFLICT DO NOTHING
       RETURNING 1
     )
+    -- An item whose barcode a newer job holds (the upsert kept that job's values): a two-push race.
+    -- Its job has a 'pushed' row of its own, at its seq (where pushedEntries would place it), written
+    -- once even if this statement runs again in the transaction (a retried call).
     INSERT INTO inventory_item_history
-      (connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)
-    SELECT x.connection_id, x.barcode, 'pushed', x.job_id, x.quantity, x.sale_price, x.list_price,
+      (id, connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)
+    SELECT x.seq, x.connection_id, x.barcode, 'pushed', x.job_id, x.quantity, x.sale_price, x.list_price,
            ${at}::timestamptz
-    FROM x
-    -- sibling CTEs run in no set order; reading superseded (hence the upsert) first keeps history ids
-    -- in event order
-    WHERE (SELECT count(*) FROM superseded) >= 0
-    -- Neither ORDER BY nor ON CONFLICT: each barcode has one 'pushed' row here (a group repeats no
-    -- barcode), so no order among them is observable, and (job_id, 'pushed', barcode) cannot exist yet
-    -- (the jobs were inserted in this transaction, and no other statement writes 'pushed' rows). A
-    -- plain insert spares a 50,000-row sort and the speculative insertion ON CONFLICT does per row
-    -- (a probe of the unique index first): about a fifth of this statement's time.
+    FROM intent r
+    JOIN x ON x.connection_id = r.connection_id AND x.barcode = r.barcode
+    WHERE r.barcode IS NOT NULL AND r.job_id <> x.job_id
+      AND NOT EXISTS (
+        SELECT 1 FROM inventory_item_history w
+        WHERE w.job_id = x.job_id AND w.barcode = x.barcode AND w.event = 'pushed'
+      )
     `);
 }
 
@@ -319,7 +305,13 @@ export class PostgresJobRepository implements JobRepository {
       for (const group of jobInsertGroups(newJobs)) {
         const inserted = await tx
           .insert(jobs)
-          .values(group.map((job) => ({ ...freshJob(job, 0, at), seq: sql`nextval('job_seq')` })))
+          .values(
+            group.map((job) => ({
+              ...freshJob(job, 0, at),
+              seq: sql`nextval('job_seq')`,
+              recordsIntent: job.recordsIntent,
+            })),
+          )
           .returning({ id: jobs.id, seq: jobs.seq });
         for (const row of inserted) seqById.set(row.id, numberOf(row.seq));
       }
@@ -398,8 +390,8 @@ export class PostgresJobRepository implements JobRepository {
   ): Promise<void> {
     const at = now.toISOString();
     // One statement (atomic on its own, so no transaction: over the Data API that saves the
-    // Begin/Commit calls). The history rows are read from the `pushed` rows and the job's items,
-    // which neither sibling update touches, so the shared snapshot sees what they need.
+    // Begin/Commit calls). The history rows are read from the job's items, which neither sibling
+    // update touches, so the shared snapshot sees what they need.
     await this.db.execute(sql`
       WITH accepted AS (
         UPDATE jobs SET batch_request_id = ${batchRequestId}::text,
@@ -425,8 +417,7 @@ export class PostgresJobRepository implements JobRepository {
       )
       INSERT INTO inventory_item_history
         (connection_id, barcode, event, job_id, batch_request_id, quantity, sale_price, list_price, at)
-      ${historyFromPushed(id, 'sent', sql`${batchRequestId}::text`, sql`NULL::jsonb`, at)}
-        AND EXISTS (SELECT 1 FROM accepted)
+      ${historyFromItems(id, 'sent', sql`${batchRequestId}::text`, sql`NULL::jsonb`, at, sql`EXISTS (SELECT 1 FROM accepted)`)}
       ON CONFLICT DO NOTHING`);
   }
 
@@ -474,7 +465,7 @@ export class PostgresJobRepository implements JobRepository {
         INSERT INTO inventory_item_history
           (connection_id, barcode, event, job_id, batch_request_id, quantity, sale_price, list_price,
            failure_reasons, at)
-        ${historyFromPushed(id, 'failed', sql`${job.batchRequestId}::text`, sql`${reasons}::jsonb`, at)}
+        ${historyFromItems(id, 'failed', sql`${job.batchRequestId}::text`, sql`${reasons}::jsonb`, at)}
         ON CONFLICT DO NOTHING`);
     });
   }
@@ -581,17 +572,28 @@ export class PostgresJobRepository implements JobRepository {
     chunk: { items: InventoryItem[]; body: string; bodyHash: string },
     now: Date,
   ): Promise<void> {
-    await this.db
-      .update(jobs)
-      .set({
-        status: 'queued',
-        items: chunk.items,
-        body: chunk.body,
-        bodyHash: chunk.bodyHash,
-        itemCount: chunk.items.length,
-        updatedAt: now.toISOString(),
-      })
-      .where(and(eq(jobs.id, id), inArray(jobs.status, ['scheduled'])));
+    const items = JSON.stringify(chunk.items);
+    // One statement. A barcode the release drops from the job leaves its items, which are the job's
+    // `pushed` entries (migration 0008): it gets a `pushed` row of its own first, at the job's seq
+    // and creation, so its timeline keeps the push (its `superseded` row names this job).
+    await this.db.execute(sql`
+      WITH before AS (
+        SELECT * FROM ${jobItemRows(sql`j.id = ${id}::text AND j.status = 'scheduled' AND j.records_intent`)} items
+      ),
+      kept AS (SELECT e->>'barcode' AS barcode FROM jsonb_array_elements(${items}::jsonb) e),
+      released AS (
+        UPDATE jobs SET status = 'queued', items = ${items}::jsonb, body = ${chunk.body}::text,
+                        body_hash = ${chunk.bodyHash}::text, item_count = ${chunk.items.length}::int,
+                        updated_at = ${now.toISOString()}::timestamptz
+        WHERE id = ${id}::text AND status = 'scheduled'
+        RETURNING id
+      )
+      INSERT INTO inventory_item_history
+        (id, connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)
+      SELECT b.seq, b.connection_id, b.barcode, 'pushed', b.job_id, b.quantity, b.sale_price, b.list_price,
+             b.created_at
+      FROM before b
+      WHERE EXISTS (SELECT 1 FROM released) AND b.barcode NOT IN (SELECT barcode FROM kept)`);
   }
 
   async findByBatchRequestId(batchRequestId: string): Promise<Job | undefined> {
@@ -623,22 +625,24 @@ function jobIntents(jobId: string): SQL {
 }
 
 /**
- * History rows for a later event of a job, copied from its `pushed` rows (so dry runs, which have
- * none, get none) and limited to the items still in the job (a released scheduled job may have been
- * narrowed). The unique (job_id, event, barcode) index plus ON CONFLICT DO NOTHING makes it idempotent.
+ * History rows for a later event of a job (columns: connection_id, barcode, event, job_id,
+ * batch_request_id, quantity, sale_price, list_price[, failure_reasons], at), one per item still in
+ * the job (a released scheduled job may have been narrowed), copied from the job's items, which are
+ * what its push accepted (migration 0008). A job that recorded no intents (a dry run, writes gated
+ * off) gets none, and none unless `onlyIf` holds. The unique (job_id, event, barcode) index plus ON CONFLICT DO NOTHING makes it
+ * idempotent.
  */
-export function historyFromPushed(
+export function historyFromItems(
   jobId: string,
   event: 'sent' | 'failed',
   batchRequestId: SQL,
   failureReasons: SQL,
   at: string,
+  onlyIf: SQL = sql`true`,
 ): SQL {
   return sql`
-    SELECT h.connection_id, h.barcode, ${event}::text, h.job_id, ${batchRequestId}, h.quantity, h.sale_price,
-           h.list_price, ${event === 'failed' ? sql`${failureReasons},` : sql``} ${at}::timestamptz
-    FROM jobs j
-    CROSS JOIN LATERAL jsonb_array_elements(j.items) e
-    JOIN inventory_item_history h ON h.job_id = j.id AND h.event = 'pushed' AND h.barcode = e->>'barcode'
-    WHERE j.id = ${jobId}::text`;
+    SELECT p.connection_id, p.barcode, ${event}::text, p.job_id, ${batchRequestId}, p.quantity, p.sale_price,
+           p.list_price, ${event === 'failed' ? sql`${failureReasons},` : sql``} ${at}::timestamptz
+    FROM ${jobItemRows(sql`j.id = ${jobId}::text AND j.records_intent`)} p
+    WHERE ${onlyIf}`;
 }

@@ -10,6 +10,7 @@ import type {
 } from '../../ports/push-reads';
 import type { HistoryEntry } from '../../ports/repositories';
 import type { Database } from './database';
+import { HISTORY_COLUMNS, pushedEntries } from './job-items';
 import { toJobHeader } from './job-repository';
 import {
   centsOrNull,
@@ -197,11 +198,27 @@ export class PostgresPushReadRepository implements PushReadRepository {
   ): Promise<TimelineEntry[]> {
     const rows = await queryRows(
       this.db,
-      sql`SELECT * FROM inventory_item_history
-          WHERE connection_id = ${connectionId}::text AND barcode = ${barcode}::text
-            AND id > ${afterId ?? 0}::bigint
-          ORDER BY id
-          LIMIT ${limit}::int`,
+      sql`WITH written AS (
+            SELECT ${HISTORY_COLUMNS} FROM inventory_item_history
+            WHERE connection_id = ${connectionId}::text AND barcode = ${barcode}::text
+              AND id > ${afterId ?? 0}::bigint
+          ),
+          -- Every job whose pushed entry lies after the cursor has a row after it or holds the intent
+          -- (pushedEntries). All the rows after the cursor are read for their job ids, not only one
+          -- page: a job's first later event may lie pages further on.
+          candidates AS (
+            SELECT barcode, job_id FROM written
+            UNION
+            SELECT barcode, job_id FROM inventory_intent
+            WHERE connection_id = ${connectionId}::text AND barcode = ${barcode}::text
+          ),
+          entries AS (
+            SELECT * FROM written
+            UNION ALL
+            SELECT * FROM (${pushedEntries(connectionId, sql`SELECT barcode, job_id FROM candidates`)}) p
+            WHERE p.id > ${afterId ?? 0}::bigint
+          )
+          SELECT * FROM entries ORDER BY id LIMIT ${limit}::int`,
     );
     return rows.map((row) => ({
       id: numberOf(row.id),

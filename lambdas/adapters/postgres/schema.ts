@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -77,6 +78,12 @@ export const jobs = pgTable(
     items: jsonb('items').$type<InventoryItem[]>().notNull(),
     options: jsonb('options').$type<JobOptions>().notNull(),
     seq: bigint('seq', { mode: 'number' }).notNull().default(sql`nextval('job_seq')`),
+    /**
+     * Whether the job's items became its barcodes' intents (false for a dry run or a push whose writes
+     * were gated off): only then are they `pushed` entries in the barcodes' timelines, and only then
+     * do later events (sent, failed, confirmed) get history rows (migration 0008).
+     */
+    recordsIntent: boolean('records_intent').notNull().default(true),
     batchRequestId: text('batch_request_id'),
     summary: jsonb('summary').$type<Record<string, unknown>>(),
     error: jsonb('error').$type<JobError>(),
@@ -168,10 +175,12 @@ export const inventoryIntent = pgTable(
 export const inventoryItemHistory = pgTable(
   'inventory_item_history',
   {
-    // Unique by its identity sequence but not a primary key (migration 0007): nothing looks a row up
-    // by id alone (timelines page by (connection_id, barcode, id), a job's rows are found by job id),
-    // and each index on the history costs a 50,000-item push ~170 ms (PGlite) of index writes.
-    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    // Drawn from the jobs' sequence (migration 0008), so history ids and job seqs are one order: a
+    // push writes no `pushed` row per item, and a timeline shows a job's `pushed` entry, read from the
+    // job's items, at the job's seq (see pushedEntries). Not a primary key (migration 0007): nothing
+    // looks a row up by id alone (timelines page by (connection_id, barcode, id), a job's rows are
+    // found by job id). A `pushed` row that is written (see recordIntents) takes its job's seq as id.
+    id: bigint('id', { mode: 'number' }).notNull().default(sql`nextval('job_seq')`),
     // No foreign key (migration 0005): see BULK_TABLES_WITHOUT_FOREIGN_KEYS.
     connectionId: text('connection_id').notNull(),
     barcode: text('barcode').notNull(),
@@ -193,9 +202,12 @@ export const inventoryItemHistory = pgTable(
     uniqueIndex('inventory_item_history_job_event_barcode_uq')
       .on(t.jobId, t.event, t.barcode)
       .where(sql`${t.event} <> 'pushed'`),
-    // A job's `pushed` rows, which later events of the job copy (historyFromPushed, the settlement):
-    // one narrow key per row, and the rows of one job share it (deduplicated by the B-tree).
-    index('inventory_item_history_pushed_job_idx').on(t.jobId).where(sql`${t.event} = 'pushed'`),
+    // The `pushed` rows that are written (before migration 0008 every push wrote one per item; now
+    // only a push that lost a race or a narrowed scheduled job does), probed per job and barcode so a
+    // timeline never shows one twice (see pushedEntries).
+    index('inventory_item_history_pushed_job_barcode_idx')
+      .on(t.jobId, t.barcode)
+      .where(sql`${t.event} = 'pushed'`),
   ],
 );
 

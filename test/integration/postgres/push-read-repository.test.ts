@@ -131,11 +131,12 @@ for (const driver of [undefined, 'data-api'] as Array<TestDriver | undefined>) {
 
     it('tells a barcode’s history in order and pages after an entry id; finds barcodes by state', async () => {
       const story = await reads.timeline('conn-1', 'X1', null, 50);
-      // Push B superseded a0's value before a0 was sent: history keeps the order things happened in.
+      // Push B superseded a0's value before a0 was sent: history keeps the order things happened in
+      // (b0's push, then what it superseded; a push's entry is its job's items at the job's seq).
       expect(story.map((e) => [e.event, e.jobId, e.quantity])).toEqual([
         ['pushed', 'a0', 1],
-        ['superseded', 'a0', 1],
         ['pushed', 'b0', 9],
+        ['superseded', 'a0', 1],
         ['sent', 'a0', 1],
       ]);
       const after = await reads.timeline('conn-1', 'X1', story[1]?.id ?? 0, 50);

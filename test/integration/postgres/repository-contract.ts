@@ -151,9 +151,10 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
         expect(known.has('C')).toBe(false);
 
         const [state] = await inventory.getBarcodeStates('conn-1', ['A'], 10);
+        // Newest first: job-c's push, then the value it superseded (the push's entry is at its job's seq).
         expect(state?.history.map((h) => [h.event, h.jobId, h.quantity])).toEqual([
-          ['pushed', 'job-c', 5],
           ['superseded', 'job-a', 1],
+          ['pushed', 'job-c', 5],
           ['pushed', 'job-a', 1],
         ]);
         expect(state?.inFlight).toMatchObject({
@@ -165,30 +166,7 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
 
       it('a push whose intent statement runs twice in its transaction (a retried call) records nothing twice as superseded', async () => {
         await jobs.createPushJobs([pushJob('job-a', [{ barcode: 'A', quantity: 1 }])], T0);
-        // The same database, with every statement that writes history sent twice inside the
-        // transaction, as the SDK would after a lost answer.
-        const db = testDb.db;
-        const twice = new Proxy(db, {
-          get(target, prop, receiver) {
-            if (prop !== 'transaction') return Reflect.get(target, prop, receiver);
-            return (run: (tx: unknown) => Promise<unknown>) =>
-              target.transaction((tx) =>
-                run(
-                  new Proxy(tx, {
-                    get(t, p, r) {
-                      if (p !== 'execute') return Reflect.get(t, p, r);
-                      return async (query: Parameters<typeof t.execute>[0]) => {
-                        const first = await t.execute(query);
-                        const text = JSON.stringify(query);
-                        return text.includes('superseded AS') ? t.execute(query) : first;
-                      };
-                    },
-                  }),
-                ),
-              );
-          },
-        });
-        await new PostgresJobRepository(twice).createPushJobs(
+        await retryingIntentStatement(testDb.db).createPushJobs(
           [pushJob('job-b', [{ barcode: 'A', quantity: 2 }])],
           at(1),
         );
@@ -196,6 +174,28 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
         const superseded = state?.history.filter((h) => h.event === 'superseded') ?? [];
         // job-a's value was superseded once; job-b's own value never.
         expect(superseded.map((h) => h.jobId)).toEqual(['job-a']);
+      });
+
+      it('a push that loses its barcode to a newer job (two pushes racing) keeps its pushed entry, once', async () => {
+        await jobs.createPushJobs([pushJob('job-a', [{ barcode: 'A', quantity: 1 }])], T0);
+        await jobs.createPushJobs([pushJob('job-newer', [{ barcode: 'A', quantity: 7 }])], at(1));
+        // As if job-newer had taken its seq after job-b but committed first: its intent outranks job-b.
+        await testDb.db.execute(sql`UPDATE inventory_intent SET seq = seq + 1000000 WHERE barcode = 'A'`);
+        await retryingIntentStatement(testDb.db).createPushJobs(
+          [pushJob('job-b', [{ barcode: 'A', quantity: 2 }])],
+          at(2),
+        );
+        expect((await inventory.findKnownValues('conn-1', ['A'])).get('A')).toMatchObject({
+          quantity: 7,
+          jobId: 'job-newer',
+        });
+        const [state] = await inventory.getBarcodeStates('conn-1', ['A'], 10);
+        expect(state?.history.map((h) => [h.event, h.jobId, h.quantity])).toEqual([
+          ['pushed', 'job-b', 2],
+          ['superseded', 'job-a', 1],
+          ['pushed', 'job-newer', 7],
+          ['pushed', 'job-a', 1],
+        ]);
       });
 
       it('rolls back the whole push when one job fails to insert', async () => {
@@ -306,6 +306,30 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
         expect((await jobs.latestForConnection('conn-1'))?.id).toBe('job-a');
       });
 
+      it('writes no history for a job that recorded no intents (a dry run), whatever becomes of it', async () => {
+        await jobs.createPushJobs(
+          [pushJob('job-dry', [{ barcode: 'C', quantity: 3 }], { recordsIntent: false })],
+          T0,
+        );
+        await jobs.recordAccepted('job-dry', 'batch-dry', {}, at(1));
+        await jobs.finish(
+          'job-dry',
+          { status: 'failed', summary: {}, error: { code: 'HTTP_400', message: 'bad request' } },
+          at(2),
+        );
+        await inventory.applyBatchResult(
+          {
+            connectionId: 'conn-1',
+            jobId: 'job-dry',
+            batchRequestId: 'batch-dry',
+            results: [{ barcode: 'C', status: 'SUCCESS', failureReasons: [] }],
+          },
+          at(3),
+        );
+        const [c] = await inventory.getBarcodeStates('conn-1', ['C'], 10);
+        expect(c?.history).toEqual([]);
+      });
+
       it('marks the intents of a failed job failed with the error message in history', async () => {
         await jobs.createPushJobs(
           [
@@ -388,6 +412,12 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
           bodyHash: 'h2',
         });
         expect((await jobs.listDueScheduled(at(5000), 10)).map((j) => j.id)).toEqual(['job-s2']);
+        // C left job-s1's items, which are its pushed entries: C's timeline still shows the push, once.
+        const [b, c] = await inventory.getBarcodeStates('conn-1', ['B', 'C'], 10);
+        expect(b?.history.map((h) => [h.event, h.jobId])).toEqual([['pushed', 'job-s1']]);
+        expect(c?.history.map((h) => [h.event, h.jobId, h.at])).toEqual([
+          ['pushed', 'job-s1', T0.toISOString()],
+        ]);
 
         await jobs.startAttempt('job-s1', at(7000));
         await jobs.reschedule(
@@ -423,4 +453,32 @@ export function repositoryContract(label: string, open: () => Promise<TestDataba
       });
     });
   });
+}
+
+/**
+ * A job repository on `db` whose push sends its intent statement twice inside the transaction, as
+ * the SDK would after a lost answer.
+ */
+function retryingIntentStatement(db: TestDatabase['db']): PostgresJobRepository {
+  const twice = new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'transaction') return Reflect.get(target, prop, receiver);
+      return (run: (tx: unknown) => Promise<unknown>) =>
+        target.transaction((tx) =>
+          run(
+            new Proxy(tx, {
+              get(t, p, r) {
+                if (p !== 'execute') return Reflect.get(t, p, r);
+                return async (query: Parameters<typeof t.execute>[0]) => {
+                  const first = await t.execute(query);
+                  const text = JSON.stringify(query);
+                  return text.includes('superseded AS') ? t.execute(query) : first;
+                };
+              },
+            }),
+          ),
+        );
+    },
+  });
+  return new PostgresJobRepository(twice);
 }
