@@ -370,7 +370,9 @@ export class PostgresInventoryRepository implements InventoryRepository {
           CROSS JOIN LATERAL (
             SELECT ${HISTORY_COLUMNS} FROM inventory_item_history x
             WHERE x.connection_id = ${connectionId}::text AND x.barcode = b.barcode
-            ORDER BY x.id DESC
+            -- NULLS LAST as the index is built (0000_init): ORDER BY id DESC alone means NULLS FIRST,
+            -- which the index does not give, so every row of the barcode was read and sorted.
+            ORDER BY x.id DESC NULLS LAST
             LIMIT ${historyLimit}::int
           ) h
         ),

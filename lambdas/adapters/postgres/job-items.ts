@@ -13,13 +13,21 @@ import { type SQL, sql } from 'drizzle-orm';
 export function jobItemRows(where: SQL): SQL {
   return sql`(
     SELECT j.connection_id, j.id AS job_id, j.seq, j.created_at, e.ord, e.item->>'barcode' AS barcode,
-           (e.item->>'quantity')::integer AS quantity,
-           ((e.item->>'salePrice')::numeric / 100)::numeric(12, 2) AS sale_price,
-           ((e.item->>'listPrice')::numeric / 100)::numeric(12, 2) AS list_price
+           ${itemValues(sql`e.item`)}
     FROM jobs j
     CROSS JOIN LATERAL jsonb_array_elements(j.items) WITH ORDINALITY AS e(item, ord)
     WHERE ${where}
   )`;
+}
+
+/**
+ * `quantity`, `sale_price` and `list_price` of one job item (a jsonb expression): kuruş in the item,
+ * numeric(12, 2) lira out, NULL where the item omits the field.
+ */
+export function itemValues(item: SQL): SQL {
+  return sql`(${item}->>'quantity')::integer AS quantity,
+           ((${item}->>'salePrice')::numeric / 100)::numeric(12, 2) AS sale_price,
+           ((${item}->>'listPrice')::numeric / 100)::numeric(12, 2) AS list_price`;
 }
 
 /**
@@ -46,7 +54,10 @@ export function pushedEntries(connectionId: string, candidates: SQL): SQL {
   return sql`
     SELECT p.seq AS id, p.barcode, 'pushed'::text AS event, p.job_id, NULL::text AS batch_request_id,
            p.quantity, p.sale_price, p.list_price, NULL::jsonb AS failure_reasons, p.created_at AS at
-    FROM ${jobItemRows(sql`j.id IN (SELECT c.job_id FROM (${candidates}) c) AND j.records_intent`)} p
+    -- Each candidate job's items expanded once (OFFSET 0 keeps the planner from pulling the expansion
+    -- into a loop over the candidates, which expanded a job once per barcode of it), then joined.
+    FROM (SELECT * FROM ${jobItemRows(sql`j.id IN (SELECT c.job_id FROM (${candidates}) c) AND j.records_intent`)} items
+          OFFSET 0) p
     JOIN (SELECT DISTINCT c0.barcode, c0.job_id FROM (${candidates}) c0) c ON c.job_id = p.job_id AND c.barcode = p.barcode
     WHERE p.connection_id = ${connectionId}::text
       AND NOT EXISTS (

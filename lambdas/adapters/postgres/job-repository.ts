@@ -156,8 +156,9 @@ function intentGroups(newJobs: readonly NewPushJob[]): NewPushJob[][] {
  * One statement for a group of just-inserted jobs: each item becomes its barcode's pending intent,
  * and the intent it replaces (pending or sent by another job) a `superseded` history entry. The items
  * are read from the jobs' own rows, so the request carries only the job ids (it stays far under the
- * Data API's 4 MiB whatever the push's size). The CTEs share one snapshot, so `superseded` sees the
- * intents as they were before this group replaced them.
+ * Data API's 4 MiB whatever the push's size). What an item supersedes is taken from the intent row
+ * version its upsert locked (`replaced`), not from the statement's snapshot: a push that waited for a
+ * concurrent push of the same barcodes supersedes that push's value, which its snapshot predates.
  *
  * No `pushed` history row is written per item (migration 0008): the job's items are its `pushed`
  * entries (pushedEntries). Only an item that lost its barcode to a newer job (two pushes racing) gets
@@ -199,6 +200,12 @@ async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewP
         seq = greatest(i.seq, excluded.seq),
         accepted_at = CASE WHEN i.seq < excluded.seq THEN excluded.accepted_at ELSE i.accepted_at END,
         updated_at = CASE WHEN i.seq < excluded.seq THEN excluded.updated_at ELSE i.updated_at END,
+        -- What this push replaces, from the row version the conflict locked (a concurrent push that
+        -- committed after this statement's snapshot is seen here, never in the snapshot): the
+        -- superseded history below is written from it. NULL when nothing is replaced.
+        replaced = CASE WHEN i.seq < excluded.seq THEN jsonb_build_object(
+                     'job_id', i.job_id, 'status', i.status, 'quantity', i.quantity,
+                     'sale_price', i.sale_price, 'list_price', i.list_price) END,
         price_sent_at = CASE WHEN excluded.price_sent_at IS NULL THEN i.price_sent_at ELSE (
           -- keep the newest 30 (the budget's limit): older sends can no longer decide it
           SELECT jsonb_agg(t ORDER BY t) FROM (
@@ -212,24 +219,20 @@ async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewP
       -- RETURNING set (one row per item) small.
       RETURNING CASE WHEN i.xmax::text <> '0' THEN i.connection_id END AS connection_id,
                 CASE WHEN i.xmax::text <> '0' THEN i.barcode END AS barcode,
-                CASE WHEN i.xmax::text <> '0' THEN i.job_id END AS job_id
+                CASE WHEN i.xmax::text <> '0' THEN i.job_id END AS job_id,
+                CASE WHEN i.xmax::text <> '0' THEN i.replaced END AS replaced
     ),
     superseded AS (
+      -- The replaced intent, if it was still pending or sent: its job's value never became
+      -- Trendyol's through ECI. Each barcode once, so no order among these rows is observable. A
+      -- retried statement (the same job again) replaces nothing, so it records nothing twice.
       INSERT INTO inventory_item_history
         (connection_id, barcode, event, job_id, quantity, sale_price, list_price, at)
-      SELECT i.connection_id, i.barcode, 'superseded', i.job_id, i.quantity, i.sale_price,
-             i.list_price, ${at}::timestamptz
-      -- Only barcodes that already had an intent are probed (a push of new barcodes probes none); the
-      -- probe reads the statement's snapshot, so it sees the intent as it was before the upsert.
-      -- Each barcode once, so no order among these rows is observable.
-      FROM intent r CROSS JOIN LATERAL (
-        SELECT * FROM inventory_intent
-        WHERE connection_id = r.connection_id AND barcode = r.barcode
-        LIMIT 1 -- a fence: without it PostgreSQL flattens the subquery back into a join
-      ) i
-      -- The intent's job differs from the one the upsert left, unless this very statement ran before
-      -- in this transaction (a retried call): then nothing was superseded, and nothing is recorded.
-      WHERE r.barcode IS NOT NULL AND i.status IN ('pending', 'sent') AND i.job_id <> r.job_id
+      SELECT r.connection_id, r.barcode, 'superseded', r.replaced->>'job_id',
+             (r.replaced->>'quantity')::integer, (r.replaced->>'sale_price')::numeric(12, 2),
+             (r.replaced->>'list_price')::numeric(12, 2), ${at}::timestamptz
+      FROM intent r
+      WHERE r.replaced->>'status' IN ('pending', 'sent')
       ON CONFLICT DO NOTHING
       RETURNING 1
     )
@@ -593,7 +596,12 @@ export class PostgresJobRepository implements JobRepository {
       SELECT b.seq, b.connection_id, b.barcode, 'pushed', b.job_id, b.quantity, b.sale_price, b.list_price,
              b.created_at
       FROM before b
-      WHERE EXISTS (SELECT 1 FROM released) AND b.barcode NOT IN (SELECT barcode FROM kept)`);
+      WHERE EXISTS (SELECT 1 FROM released) AND b.barcode NOT IN (SELECT barcode FROM kept)
+        -- a job from before migration 0008, or one that lost a race, has its own row already
+        AND NOT EXISTS (
+          SELECT 1 FROM inventory_item_history w
+          WHERE w.job_id = b.job_id AND w.barcode = b.barcode AND w.event = 'pushed'
+        )`);
   }
 
   async findByBatchRequestId(batchRequestId: string): Promise<Job | undefined> {

@@ -10,7 +10,7 @@ import type {
 } from '../../ports/push-reads';
 import type { HistoryEntry } from '../../ports/repositories';
 import type { Database } from './database';
-import { HISTORY_COLUMNS, pushedEntries } from './job-items';
+import { HISTORY_COLUMNS, itemValues } from './job-items';
 import { toJobHeader } from './job-repository';
 import {
   centsOrNull,
@@ -196,29 +196,48 @@ export class PostgresPushReadRepository implements PushReadRepository {
     afterId: number | null,
     limit: number,
   ): Promise<TimelineEntry[]> {
+    const after = afterId ?? 0;
     const rows = await queryRows(
       this.db,
       sql`WITH written AS (
             SELECT ${HISTORY_COLUMNS} FROM inventory_item_history
             WHERE connection_id = ${connectionId}::text AND barcode = ${barcode}::text
-              AND id > ${afterId ?? 0}::bigint
+              AND id > ${after}::bigint
+          ),
+          -- The id a page of written rows alone would end at (NULL when they do not fill a page): a
+          -- pushed entry after it cannot be on this page, so only jobs up to it are looked at.
+          page_end AS (
+            SELECT CASE WHEN count(*) < ${limit}::int THEN NULL ELSE max(id) END AS id
+            FROM (SELECT id FROM written ORDER BY id LIMIT ${limit}::int) w
           ),
           -- Every job whose pushed entry lies after the cursor has a row after it or holds the intent
           -- (pushedEntries). All the rows after the cursor are read for their job ids, not only one
-          -- page: a job's first later event may lie pages further on.
+          -- page's: a job's first later event may lie pages further on.
           candidates AS (
-            SELECT barcode, job_id FROM written
+            SELECT job_id FROM written
             UNION
-            SELECT barcode, job_id FROM inventory_intent
+            SELECT job_id FROM inventory_intent
             WHERE connection_id = ${connectionId}::text AND barcode = ${barcode}::text
           ),
-          entries AS (
-            SELECT * FROM written
-            UNION ALL
-            SELECT * FROM (${pushedEntries(connectionId, sql`SELECT barcode, job_id FROM candidates`)}) p
-            WHERE p.id > ${afterId ?? 0}::bigint
+          pushed AS (
+            -- Each job's item for the barcode found inside its items (no row per item is built).
+            SELECT j.seq AS id, ${barcode}::text AS barcode, 'pushed'::text AS event, j.id AS job_id,
+                   NULL::text AS batch_request_id, ${itemValues(sql`it.item`)}, NULL::jsonb AS failure_reasons,
+                   j.created_at AS at
+            FROM jobs j
+            CROSS JOIN LATERAL jsonb_path_query_first(
+              j.items, '$[*] ? (@.barcode == $b)', jsonb_build_object('b', ${barcode}::text)
+            ) AS it(item)
+            WHERE j.id IN (SELECT job_id FROM candidates) AND j.connection_id = ${connectionId}::text
+              AND j.records_intent AND j.seq > ${after}::bigint
+              AND j.seq <= COALESCE((SELECT id FROM page_end), j.seq)
+              AND it.item IS NOT NULL
+              AND NOT EXISTS (
+                SELECT 1 FROM inventory_item_history w
+                WHERE w.job_id = j.id AND w.barcode = ${barcode}::text AND w.event = 'pushed'
+              )
           )
-          SELECT * FROM entries ORDER BY id LIMIT ${limit}::int`,
+          SELECT * FROM written UNION ALL SELECT * FROM pushed ORDER BY id LIMIT ${limit}::int`,
     );
     return rows.map((row) => ({
       id: numberOf(row.id),

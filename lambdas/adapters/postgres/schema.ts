@@ -163,6 +163,14 @@ export const inventoryIntent = pgTable(
      * moved it here from the former price_send table), so the budget costs no write of its own.
      */
     priceSentAt: jsonb('price_sent_at').$type<number[]>(),
+    /**
+     * The intent this row's last push replaced (`{job_id, status, quantity, sale_price, list_price}`,
+     * prices in lira), or NULL when that push replaced nothing. A scratch value of the push's own
+     * statement (migration 0008): ON CONFLICT DO UPDATE reads the row version it locked, so the push
+     * records what it superseded even when a concurrent push committed that value after the push's
+     * snapshot was taken, which a read of the snapshot would miss. Nothing else reads it.
+     */
+    replaced: jsonb('replaced').$type<Record<string, unknown>>(),
   },
   (t) => [
     // A job's intents (moved together: sent, confirmed, failed) are found by primary key from the

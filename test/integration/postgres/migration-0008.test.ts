@@ -38,11 +38,11 @@ describe('migration 0008 (pushed entries read from the jobs)', () => {
     before = migrationsBefore('0008_pushed_entries_from_jobs');
     await migrate(db, { migrationsFolder: before });
     await new PostgresConnectionRepository(db).create(newConnection('conn-1'), T0);
-    const job = (id: string, barcodes: string[]) => {
+    const job = (id: string, barcodes: string[], status = 'success') => {
       const items = JSON.stringify(barcodes.map((barcode) => ({ barcode, quantity: 1 })));
       return sql`INSERT INTO jobs (id, type, status, attempts, connection_id, push_id, chunk_index, item_count,
                    body_hash, body, items, options, created_at, updated_at)
-                 VALUES (${id}, 'TRENDYOL_PUSH_PRICE_STOCK', 'success', 1, 'conn-1', ${`push-${id}`}, 0,
+                 VALUES (${id}, 'TRENDYOL_PUSH_PRICE_STOCK', ${status}, 1, 'conn-1', ${`push-${id}`}, 0,
                    ${barcodes.length}, 'h', '{}', ${items}::jsonb, '{}'::jsonb, ${T0.toISOString()},
                    ${T0.toISOString()})`;
     };
@@ -59,6 +59,13 @@ describe('migration 0008 (pushed entries read from the jobs)', () => {
     await db.execute(sql`INSERT INTO inventory_intent (connection_id, barcode, quantity, status, job_id, seq,
                            accepted_at, updated_at)
                          VALUES ('conn-1', 'A', 1, 'sent', 'job-old', 1, ${T0.toISOString()}, ${T0.toISOString()})`);
+    // A scheduled revert waiting at the upgrade, whose S2 a later push took over.
+    await db.execute(job('job-s', ['S1', 'S2'], 'scheduled'));
+    await db.execute(history('pushed', 'job-s', 'S1'));
+    await db.execute(history('pushed', 'job-s', 'S2'));
+    await db.execute(job('job-x', ['S2']));
+    await db.execute(history('superseded', 'job-s', 'S2'));
+    await db.execute(history('pushed', 'job-x', 'S2'));
     await migrate(db, { migrationsFolder: defaultMigrationsFolder() });
   });
 
@@ -72,7 +79,38 @@ describe('migration 0008 (pushed entries read from the jobs)', () => {
     expect(rows.rows).toEqual([
       { id: 'job-dry', records_intent: false },
       { id: 'job-old', records_intent: true },
+      { id: 'job-s', records_intent: true },
+      { id: 'job-x', records_intent: true },
     ]);
+  });
+
+  it('releases a scheduled job from before the upgrade narrowed without showing its push twice', async () => {
+    const reads = new PostgresPushReadRepository(db);
+    const story = async () =>
+      (await reads.timeline('conn-1', 'S2', null, 50)).map((e) => [e.event, e.jobId, e.id]);
+    const before = await story();
+    expect(before.map(([event, jobId]) => [event, jobId])).toEqual([
+      ['pushed', 'job-s'],
+      ['superseded', 'job-s'],
+      ['pushed', 'job-x'],
+    ]);
+    await new PostgresJobRepository(db).releaseScheduled(
+      'job-s',
+      { items: [{ barcode: 'S1', quantity: 1 }], body: '{}', bodyHash: 'h2' },
+      at(2000),
+    );
+    expect(await story()).toEqual(before);
+    // Paged one entry at a time, the story is the same: no id is shared, none skipped.
+    const paged: unknown[] = [];
+    let cursor: number | null = null;
+    for (;;) {
+      const page = await reads.timeline('conn-1', 'S2', cursor, 1);
+      const last = page.at(-1);
+      if (!last) break;
+      paged.push(...page.map((e) => [e.event, e.jobId, e.id]));
+      cursor = last.id;
+    }
+    expect(paged).toEqual(before);
   });
 
   it('shows an old push once, and a new push after everything written before', async () => {
@@ -87,13 +125,13 @@ describe('migration 0008 (pushed entries read from the jobs)', () => {
       [pushJob('job-new', [{ barcode: 'A', quantity: 2 }])],
       at(1000),
     );
-    // job_seq moved past the highest history id (8): the new job and its events follow the old ones.
-    expect(created?.seq).toBe(9);
+    // job_seq moved past the highest history id (12): the new job and its events follow the old ones.
+    expect(created?.seq).toBe(13);
     expect(await story()).toEqual([
       ['pushed', 'job-old', 6],
       ['sent', 'job-old', 8],
-      ['pushed', 'job-new', 9],
-      ['superseded', 'job-old', 10],
+      ['pushed', 'job-new', 13],
+      ['superseded', 'job-old', 14],
     ]);
     const [b] = await new PostgresInventoryRepository(db).getBarcodeStates('conn-1', ['B'], 10);
     expect(b?.history.map((h) => [h.event, h.jobId])).toEqual([['pushed', 'job-old']]);

@@ -146,6 +146,31 @@ for (const driver of [undefined, 'data-api'] as Array<TestDriver | undefined>) {
       expect(await reads.listBarcodesInState('conn-1', 'unconfirmed', null, 10)).toEqual([]);
     });
 
+    it('pages a barcode pushed by many jobs one, two or three entries at a time without a gap or a repeat', async () => {
+      // Barcode P: eight pushes, each superseding the one before while pending; every other one sent.
+      const jobs = new PostgresJobRepository(testDb.db);
+      for (let n = 1; n <= 8; n += 1) {
+        await jobs.createPushJobs([pushJob(`p${n}`, [{ barcode: 'P', quantity: n }])], at(10_000 + n));
+        if (n % 2 === 0) await jobs.recordAccepted(`p${n}`, `batch-p${n}`, {}, at(10_000 + n));
+      }
+      const story = (await reads.timeline('conn-1', 'P', null, 100)).map((e) => [e.event, e.jobId, e.id]);
+      expect(story.filter(([event]) => event === 'pushed').map(([, jobId]) => jobId)).toEqual(
+        Array.from({ length: 8 }, (_, i) => `p${i + 1}`),
+      );
+      for (const limit of [1, 2, 3]) {
+        const paged: unknown[] = [];
+        let cursor: number | null = null;
+        for (;;) {
+          const page = await reads.timeline('conn-1', 'P', cursor, limit);
+          const last = page.at(-1);
+          if (!last) break;
+          paged.push(...page.map((e) => [e.event, e.jobId, e.id]));
+          cursor = last.id;
+        }
+        expect(paged).toEqual(story);
+      }
+    });
+
     it('finds held and drifted barcodes in the catalog tables and counts a push’s held prices', async () => {
       const catalog = new PostgresCatalogRepository(testDb.db);
       const hold = (barcode: string, reason: 'PRICE_JUMP' | 'PRICE_BUDGET') => ({
