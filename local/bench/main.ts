@@ -227,13 +227,15 @@ async function bundleSizes(): Promise<Record<string, number>> {
 }
 
 async function main() {
+  // Parsed before any part runs, so a bad flag fails at once rather than after minutes of benches.
+  const options = throughputOptions(process.argv.slice(2));
   const bundles = await bundleSizes();
   const pipeline = pipelineScaling();
   const apiPush = await apiPushScaling();
   const confirmation = await confirmationCost(21);
   const catalog = await catalogVsPush(50_000);
   // Issue 12's keys (rateBudget, endToEnd, pushHandler, workflow, cost, scaling); sizes from flags.
-  const throughput = await throughputBench(throughputOptions(process.argv.slice(2)), confirmation);
+  const throughput = await throughputBench(options, confirmation);
   const results = {
     at: new Date().toISOString(),
     node: process.version,
