@@ -60,12 +60,8 @@ async function run(definition: AslDefinition, answers: Answer[]) {
 
 describe('synthesizeConfirmationDefinition', () => {
   let definition: AslDefinition;
-  let elapsedMs = 0;
-
   beforeAll(() => {
-    const started = Date.now();
     definition = synthesizeConfirmationDefinition('dev');
-    elapsedMs = Date.now() - started;
   });
 
   it('has the two contract states, starting with the poll (no wait: the function short-polls)', () => {
@@ -128,11 +124,10 @@ describe('synthesizeConfirmationDefinition', () => {
     });
   });
 
-  it('uses JSONPath only (no JSONata, no Assign) and is fast (no bundling)', () => {
+  it('uses JSONPath only (no JSONata, no Assign)', () => {
     const text = JSON.stringify(definition);
     expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
     expect(text).not.toMatch(/JSONata|"Assign"|"Arguments"|"Output"|\{%/);
-    expect(elapsedMs).toBeLessThan(15_000);
   });
 
   it('accepts other ARNs for the poll function', () => {

@@ -438,10 +438,11 @@ describe('server errors, timeouts and the ambiguous cases', () => {
     ]);
   });
 
-  it('classifies a hanging update as timeout after updateTimeoutMs', async () => {
-    sim.injectFault({ kind: 'timeout', ms: 2000 });
+  // No wall-clock bound: the simulator holds the answer for 10 s and the test may take 5, so only the
+  // client's own 300 ms timeout can end the call in time (else vitest fails the test).
+  it('classifies a hanging update as timeout after updateTimeoutMs', { timeout: 5_000 }, async () => {
+    sim.injectFault({ kind: 'timeout', ms: 10_000 });
     const client = new TrendyolHttpClient({ updateTimeoutMs: 300 });
-    const started = Date.now();
     const outcome = expectKind(
       await client.updatePriceAndInventory(
         connection(),
@@ -450,9 +451,8 @@ describe('server errors, timeouts and the ambiguous cases', () => {
       ),
       'timeout',
     );
-    expect(Date.now() - started).toBeLessThan(1500);
+    // the latency it reports is the time it waited: at least its timeout
     expect(outcome.latencyMs).toBeGreaterThanOrEqual(250);
-    expect(outcome.latencyMs).toBeLessThan(1500);
     const received = onlyRequest();
     expect(received.fault).toBe('timeout');
     expect(received.status).toBeNull();
