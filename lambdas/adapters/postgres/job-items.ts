@@ -39,6 +39,19 @@ export const HISTORY_COLUMNS = sql.raw(
 );
 
 /**
+ * The condition that job `jobId` has no `pushed` history row of its own for `barcode` (both SQL
+ * expressions). Such rows are written only in rare cases (before migration 0008, a push that lost a
+ * race, a barcode a released scheduled job dropped), and every writer and reader of `pushed` entries
+ * checks this so none is written or shown twice; one probe of the partial (job_id, barcode) index.
+ */
+export function hasNoPushedRow(jobId: SQL, barcode: SQL): SQL {
+  return sql`NOT EXISTS (
+    SELECT 1 FROM inventory_item_history w
+    WHERE w.job_id = ${jobId} AND w.barcode = ${barcode} AND w.event = 'pushed'
+  )`;
+}
+
+/**
  * The `pushed` entries (in {@link HISTORY_COLUMNS}) of the jobs named in `candidates` (a query whose
  * rows have `barcode` and `job_id`) for those barcodes of connection `connectionId`: each is the job's
  * item, at the job's seq as id and its creation as `at`, for a job that recorded intents and has no
@@ -60,8 +73,5 @@ export function pushedEntries(connectionId: string, candidates: SQL): SQL {
           OFFSET 0) p
     JOIN (SELECT DISTINCT c0.barcode, c0.job_id FROM (${candidates}) c0) c ON c.job_id = p.job_id AND c.barcode = p.barcode
     WHERE p.connection_id = ${connectionId}::text
-      AND NOT EXISTS (
-        SELECT 1 FROM inventory_item_history w
-        WHERE w.job_id = p.job_id AND w.barcode = p.barcode AND w.event = 'pushed'
-      )`;
+      AND ${hasNoPushedRow(sql`p.job_id`, sql`p.barcode`)}`;
 }

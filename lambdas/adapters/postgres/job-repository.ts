@@ -12,7 +12,7 @@ import {
   PUSH_JOB_TYPE,
 } from '../../ports/repositories';
 import type { Database } from './database';
-import { jobItemRows } from './job-items';
+import { hasNoPushedRow, jobItemRows } from './job-items';
 import { numberOf, queryRows, toIso, toIsoOrNull } from './rows';
 import { connections, jobs } from './schema';
 
@@ -246,10 +246,7 @@ async function recordIntents(tx: Pick<Database, 'execute'>, group: readonly NewP
     FROM intent r
     JOIN x ON x.connection_id = r.connection_id AND x.barcode = r.barcode
     WHERE r.barcode IS NOT NULL AND r.job_id <> x.job_id
-      AND NOT EXISTS (
-        SELECT 1 FROM inventory_item_history w
-        WHERE w.job_id = x.job_id AND w.barcode = x.barcode AND w.event = 'pushed'
-      )
+      AND ${hasNoPushedRow(sql`x.job_id`, sql`x.barcode`)}
     `);
 }
 
@@ -598,10 +595,7 @@ export class PostgresJobRepository implements JobRepository {
       FROM before b
       WHERE EXISTS (SELECT 1 FROM released) AND b.barcode NOT IN (SELECT barcode FROM kept)
         -- a job from before migration 0008, or one that lost a race, has its own row already
-        AND NOT EXISTS (
-          SELECT 1 FROM inventory_item_history w
-          WHERE w.job_id = b.job_id AND w.barcode = b.barcode AND w.event = 'pushed'
-        )`);
+        AND ${hasNoPushedRow(sql`b.job_id`, sql`b.barcode`)}`);
   }
 
   async findByBatchRequestId(batchRequestId: string): Promise<Job | undefined> {

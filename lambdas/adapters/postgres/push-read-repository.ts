@@ -10,7 +10,7 @@ import type {
 } from '../../ports/push-reads';
 import type { HistoryEntry } from '../../ports/repositories';
 import type { Database } from './database';
-import { HISTORY_COLUMNS, itemValues } from './job-items';
+import { HISTORY_COLUMNS, hasNoPushedRow, itemValues } from './job-items';
 import { toJobHeader } from './job-repository';
 import {
   centsOrNull,
@@ -232,10 +232,7 @@ export class PostgresPushReadRepository implements PushReadRepository {
               AND j.records_intent AND j.seq > ${after}::bigint
               AND j.seq <= COALESCE((SELECT id FROM page_end), j.seq)
               AND it.item IS NOT NULL
-              AND NOT EXISTS (
-                SELECT 1 FROM inventory_item_history w
-                WHERE w.job_id = j.id AND w.barcode = ${barcode}::text AND w.event = 'pushed'
-              )
+              AND ${hasNoPushedRow(sql`j.id`, sql`${barcode}::text`)}
           )
           SELECT * FROM written UNION ALL SELECT * FROM pushed ORDER BY id LIMIT ${limit}::int`,
     );

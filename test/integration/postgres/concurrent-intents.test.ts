@@ -1,17 +1,15 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresConnectionRepository } from '../../../lambdas/adapters/postgres/connection-repository';
 import { PostgresJobRepository } from '../../../lambdas/adapters/postgres/job-repository';
 import { PostgresPushReadRepository } from '../../../lambdas/adapters/postgres/push-read-repository';
-import { queryRows } from '../../../lambdas/adapters/postgres/rows';
 import type { Job } from '../../../lambdas/ports/repositories';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { twoConnectionsAvailable, untilAWriterWaitsForALock } from '../../support/two-connections';
 import { at, newConnection, pushJob, T0 } from './fixtures';
 
 // Two pushes of one barcode at the same moment need two server connections; PGlite has one, so this
 // runs on PostgreSQL (DATABASE_URL) only.
-const onServer = Boolean(process.env.DATABASE_URL);
-if (!onServer) console.info('concurrent-intents: skipped, it needs two connections (set DATABASE_URL)');
+const onServer = twoConnectionsAvailable('concurrent-intents');
 
 describe.runIf(onServer)('two pushes of one barcode at the same moment (PostgreSQL)', () => {
   let testDb: TestDatabase;
@@ -36,14 +34,7 @@ describe.runIf(onServer)('two pushes of one barcode at the same moment (PostgreS
       );
       // ... while a newer push starts (its snapshot predates job-s) and waits for the row lock.
       later = jobs.createPushJobs([pushJob('job-t', [{ barcode: 'A', quantity: 3 }])], at(2));
-      for (;;) {
-        const [row] = await queryRows(
-          testDb.db,
-          sql`SELECT count(*)::int AS waiting FROM pg_stat_activity
-              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (Number(row?.waiting) > 0) break;
-      }
+      await untilAWriterWaitsForALock(testDb.db);
     });
     await later;
 

@@ -1,17 +1,15 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresConnectionRepository } from '../../../lambdas/adapters/postgres/connection-repository';
 import { PostgresInventoryRepository } from '../../../lambdas/adapters/postgres/inventory-repository';
 import { PostgresJobRepository } from '../../../lambdas/adapters/postgres/job-repository';
-import { queryRows } from '../../../lambdas/adapters/postgres/rows';
 import type { InventoryItem } from '../../../lambdas/domain/inventory-item';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { twoConnectionsAvailable, untilAWriterWaitsForALock } from '../../support/two-connections';
 import { at, newConnection, pushJob, T0 } from './fixtures';
 
 // Two batches applying at the same moment need two server connections; PGlite has one, so this runs
 // on PostgreSQL (DATABASE_URL) only.
-const onServer = Boolean(process.env.DATABASE_URL);
-if (!onServer) console.info('concurrent-settle: skipped, it needs two connections (set DATABASE_URL)');
+const onServer = twoConnectionsAvailable('concurrent-settle');
 
 describe.runIf(onServer)('two batches of one barcode applying at the same moment (PostgreSQL)', () => {
   let testDb: TestDatabase;
@@ -53,14 +51,7 @@ describe.runIf(onServer)('two batches of one barcode applying at the same moment
         },
         at(3),
       );
-      for (;;) {
-        const [row] = await queryRows(
-          testDb.db,
-          sql`SELECT count(*)::int AS waiting FROM pg_stat_activity
-              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (Number(row?.waiting) > 0) break;
-      }
+      await untilAWriterWaitsForALock(testDb.db);
     });
     const result = await older;
     expect(result).toMatchObject({ confirmedUpserted: 0, overtaken: ['A'] });

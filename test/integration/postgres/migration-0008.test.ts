@@ -12,7 +12,7 @@ import { PostgresInventoryRepository } from '../../../lambdas/adapters/postgres/
 import { PostgresJobRepository } from '../../../lambdas/adapters/postgres/job-repository';
 import { PostgresPushReadRepository } from '../../../lambdas/adapters/postgres/push-read-repository';
 import { schema } from '../../../lambdas/adapters/postgres/schema';
-import { at, newConnection, pushJob, T0 } from './fixtures';
+import { at, newConnection, pagedTimeline, pushJob, T0 } from './fixtures';
 
 /** The migrations folder as it stood before migration `tag` (its files and journal entries cut there). */
 function migrationsBefore(tag: string): string {
@@ -101,16 +101,8 @@ describe('migration 0008 (pushed entries read from the jobs)', () => {
     );
     expect(await story()).toEqual(before);
     // Paged one entry at a time, the story is the same: no id is shared, none skipped.
-    const paged: unknown[] = [];
-    let cursor: number | null = null;
-    for (;;) {
-      const page = await reads.timeline('conn-1', 'S2', cursor, 1);
-      const last = page.at(-1);
-      if (!last) break;
-      paged.push(...page.map((e) => [e.event, e.jobId, e.id]));
-      cursor = last.id;
-    }
-    expect(paged).toEqual(before);
+    const paged = await pagedTimeline(reads, 'conn-1', 'S2', 1);
+    expect(paged.map((e) => [e.event, e.jobId, e.id])).toEqual(before);
   });
 
   it('shows an old push once, and a new push after everything written before', async () => {

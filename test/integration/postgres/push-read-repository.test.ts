@@ -5,7 +5,7 @@ import { PostgresInventoryRepository } from '../../../lambdas/adapters/postgres/
 import { PostgresJobRepository } from '../../../lambdas/adapters/postgres/job-repository';
 import { PostgresPushReadRepository } from '../../../lambdas/adapters/postgres/push-read-repository';
 import { createTestDatabase, type TestDatabase, type TestDriver } from '../../support/test-database';
-import { at, newConnection, pushJob, T0 } from './fixtures';
+import { at, newConnection, pagedTimeline, pushJob, T0 } from './fixtures';
 
 // The operator surfaces' reads on the default driver (PGlite, or PostgreSQL with DATABASE_URL) and on
 // Drizzle's Data API driver over the stand-in, which returns numbers and timestamps differently.
@@ -158,16 +158,8 @@ for (const driver of [undefined, 'data-api'] as Array<TestDriver | undefined>) {
         Array.from({ length: 8 }, (_, i) => `p${i + 1}`),
       );
       for (const limit of [1, 2, 3]) {
-        const paged: unknown[] = [];
-        let cursor: number | null = null;
-        for (;;) {
-          const page = await reads.timeline('conn-1', 'P', cursor, limit);
-          const last = page.at(-1);
-          if (!last) break;
-          paged.push(...page.map((e) => [e.event, e.jobId, e.id]));
-          cursor = last.id;
-        }
-        expect(paged).toEqual(story);
+        const paged = await pagedTimeline(reads, 'conn-1', 'P', limit);
+        expect(paged.map((e) => [e.event, e.jobId, e.id])).toEqual(story);
       }
     });
 
